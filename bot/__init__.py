@@ -1,0 +1,1 @@
+"""The Discord adapter and command line for the article question-answering bot."""

@@ -1,0 +1,141 @@
+"""`python -m bot`: ask, index, console, run, sync."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from pydantic import ValidationError
+
+from retrieval import Answer, ContentError, Library
+
+from .render import render_answer
+from .settings import Settings, describe_errors
+
+log = logging.getLogger("bot")
+
+
+def _answer_json(answer: Answer) -> dict:
+    return {
+        "question": answer.question,
+        "no_answer": answer.no_answer,
+        "answers": [
+            {
+                "score": hit.score,
+                "quote": hit.passage.text,
+                "highlight": hit.highlighted_text,
+                "article": {
+                    "id": hit.article.id,
+                    "title": hit.article.title,
+                    "authors": hit.article.authors,
+                    "source": hit.article.source,
+                    "url": hit.article.url,
+                },
+            }
+            for hit in ([] if answer.no_answer else answer.hits)
+        ],
+    }
+
+
+def _index_json(library: Library) -> dict:
+    return {
+        "articles": [
+            {"id": a.id, "title": a.title, "authors": a.authors, "source": a.source,
+             "passages": library.passage_count(a.id)}
+            for a in library.articles.values()
+        ],
+        "passages": len(library.passages),
+        "skipped": [s.model_dump() for s in library.report.skipped],
+    }
+
+
+def _load(settings: Settings, content: Path | None, quiet: bool) -> Library:
+    path = content or settings.content_path
+    library = Library.load(path, settings.retrieval())
+    if not quiet:
+        for skipped in library.report.skipped:
+            print(f"warning: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+    return library
+
+
+def console(library: Library, stdin: TextIO, stdout: TextIO, k: int) -> None:
+    """Every line of input is a question; every answer is printed as the bot would post it."""
+    interactive = stdin.isatty()
+    if interactive:
+        print(f"Loaded {library.report.summary()}. Ask a question (Ctrl-D to quit).", file=stdout)
+    while True:
+        if interactive:
+            print("? ", end="", file=stdout, flush=True)
+        line = stdin.readline()
+        if not line:
+            break
+        question = line.strip()
+        if not question:
+            continue
+        print(render_answer(library.answer(question, k)), file=stdout)
+        print(file=stdout, flush=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Answer questions from an article collection.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    content = argparse.ArgumentParser(add_help=False)
+    content.add_argument("--content", type=Path, help="folder or file of articles (default: content_path setting)")
+
+    ask = commands.add_parser("ask", parents=[content], help="answer one question")
+    ask.add_argument("question")
+    ask.add_argument("-k", type=int, default=None, help="how many passages to return (default: top_k setting)")
+    ask.add_argument("--json", action="store_true", help="machine-readable output")
+
+    index = commands.add_parser("index", parents=[content], help="load the content and report what was read")
+    index.add_argument("--json", action="store_true", help="machine-readable output")
+
+    commands.add_parser("console", parents=[content], help="answer questions typed on standard input")
+    commands.add_parser("run", help="connect to Discord (falls back to the console without a token)")
+    sync = commands.add_parser("sync", help="register the slash commands with Discord")
+    sync.add_argument("--guild", type=int, help="sync to one server (instant) instead of globally")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(describe_errors(exc), file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    quiet = getattr(args, "json", False)
+    try:
+        if args.command in ("run", "sync") and settings.token is not None:
+            from .client import run_discord
+
+            return run_discord(settings, sync_only=args.command == "sync", sync_guild=getattr(args, "guild", None))
+        if args.command == "sync":
+            print("sync needs a bot token: set DISCORD_TOKEN in the environment or .env", file=sys.stderr)
+            return 2
+        library = _load(settings, getattr(args, "content", None), quiet)
+    except ContentError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+    if args.command == "ask":
+        answer = library.answer(args.question, args.k or settings.top_k)
+        print(json.dumps(_answer_json(answer), ensure_ascii=False, indent=2) if args.json else render_answer(answer))
+        return 0
+    if args.command == "index":
+        if args.json:
+            print(json.dumps(_index_json(library), ensure_ascii=False, indent=2))
+        else:
+            print(library.report.summary())
+            for article in library.articles.values():
+                print(f"  {article.title}  ({library.passage_count(article.id)} passages, {article.source})")
+        return 0
+    if args.command == "run":
+        print("No DISCORD_TOKEN set: answering questions here in the console instead.", file=sys.stderr)
+    console(library, sys.stdin, sys.stdout, settings.top_k)
+    return 0

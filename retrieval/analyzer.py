@@ -1,0 +1,96 @@
+"""Text to index terms: one function for passages and questions, so both sides always agree."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import Stemmer
+from pydantic import BaseModel, ConfigDict
+
+from . import stopwords
+
+_PUNCTUATION = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-", "\u2212": "-",
+    # En and em dashes separate clauses or ranges ("1990–2000"); they never join a word.
+    "\u2013": " ", "\u2014": " ", "\u2015": " ",
+})
+_LATIN_ACCENT = re.compile(r"([\u0000-\u024f])[\u0300-\u036f]+")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_TOKEN = re.compile(r"\w+(?:[-'.]\w+)*")
+_ACRONYM = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]?$")
+
+
+class AnalyzerSettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    language: str = "english"
+    stopwords: bool = True
+    stemming: bool = True
+
+
+def normalize(text: str) -> str:
+    """NFKC, ASCII quotes and hyphens, case folding, and Latin accents removed ("Café" -> "cafe")."""
+    text = unicodedata.normalize("NFKC", text).translate(_PUNCTUATION).casefold()
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", _LATIN_ACCENT.sub(r"\1", unicodedata.normalize("NFD", text)))
+    return _THOUSANDS.sub("", text)
+
+
+def _words(token: str) -> list[str]:
+    """Split one raw token into the words it indexes as."""
+    if token.endswith("'s"):
+        token = token[:-2]
+    token = token.strip("'-.")
+    if not token:
+        return []
+    if _ACRONYM.match(token + "."):
+        return [token.replace(".", "")]  # "U.S." and "US" are one term
+    if "'" in token:
+        token = token.replace("'", "")  # "O'Brien" -> "obrien", "don't" -> "dont"
+    if "-" in token:
+        parts = [p for p in token.split("-") if p]
+        # "cyber-security" matches "cyber security" and "cybersecurity" alike.
+        return [*parts, "".join(parts)] if len(parts) > 1 else parts
+    if "." in token and not token.replace(".", "").isdigit():
+        return [p for p in token.split(".") if p]
+    return [token]
+
+
+class Analyzer:
+    """Tokenize, drop stopwords, stem (Snowball via PyStemmer)."""
+
+    def __init__(self, settings: AnalyzerSettings | None = None) -> None:
+        self.settings = settings or AnalyzerSettings()
+        self._stemmer = Stemmer.Stemmer(self.settings.language) if self.settings.stemming else None
+        self._stopwords = (
+            frozenset(w for s in stopwords.ENGLISH for w in _words(normalize(s))) if self.settings.stopwords
+            else frozenset()
+        )
+        self._stems: dict[str, str] = {}
+
+    def words(self, text: str) -> list[str]:
+        """Normalized words before stopwords and stemming (used for display-independent matching)."""
+        out: list[str] = []
+        for token in _TOKEN.findall(normalize(text)):
+            if token.isalnum():
+                out.append(token)
+            else:
+                out.extend(_words(token))
+        return out
+
+    def __call__(self, text: str) -> list[str]:
+        return self.stem([w for w in self.words(text) if w not in self._stopwords])
+
+    def stem(self, words: Iterable[str]) -> list[str]:
+        if self._stemmer is None:
+            return list(words)
+        cache = self._stems
+        words = list(words)
+        missing = [w for w in set(words) if w not in cache]
+        if missing:
+            cache.update(zip(missing, self._stemmer.stemWords(missing)))
+        return [cache[w] for w in words]

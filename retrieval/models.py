@@ -1,0 +1,109 @@
+"""The value objects the rest of the project passes around."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Paragraph(_Frozen):
+    """A body paragraph, with the subheading it stands under (if any)."""
+
+    text: str
+    heading: str | None = None
+
+
+class Article(_Frozen):
+    id: str
+    title: str
+    standfirst: str = ""
+    authors: list[str] = Field(default_factory=list)
+    paragraphs: list[Paragraph] = Field(default_factory=list)
+    source: str = Field(description="Path of the file the article was read from, relative to the content root.")
+    url: str | None = None
+    date: str | None = None
+
+    @property
+    def units(self) -> list[Paragraph]:
+        """The standfirst (when there is one) and the body paragraphs: everything quotable."""
+        lead = [Paragraph(text=self.standfirst)] if self.standfirst else []
+        return lead + list(self.paragraphs)
+
+    @property
+    def text(self) -> str:
+        """The article's quotable text as one string, paragraphs separated by blank lines.
+
+        Passage offsets index into this string.
+        """
+        return "\n\n".join(p.text for p in self.units)
+
+
+class Passage(_Frozen):
+    """A quotable piece of an article: roughly a paragraph, a whole thought."""
+
+    article_id: str
+    ordinal: int = Field(description="0-based position of the passage within its article.")
+    text: str
+    start: int = Field(description="Offset of the passage in `Article.text`.")
+    end: int
+    heading: str | None = None
+
+
+class Hit(_Frozen):
+    """One search result. `score` is the raw BM25 score, exactly as rank-bm25 computes it."""
+
+    score: float
+    passage: Passage
+    article: Article
+    passage_count: int = Field(description="How many passages the article has, for 'passage n of m'.")
+    highlight: list[tuple[int, int]] = Field(
+        default_factory=list,
+        description="Character spans in `passage.text` of the sentence(s) that best match the question.",
+    )
+
+    @property
+    def highlighted_text(self) -> str:
+        """The highlighted sentence(s), joined by a space."""
+        return " ".join(self.passage.text[a:b] for a, b in self.highlight)
+
+
+class Answer(_Frozen):
+    """The outcome of a question: ranked hits, and whether the best one really answers it."""
+
+    question: str
+    hits: list[Hit]
+    no_answer: bool
+    coverage: float = Field(description="Share of the question's term weight that the best hit matches (0..1).")
+
+
+class SkippedFile(_Frozen):
+    path: str
+    reason: str
+
+
+class LoadReport(_Frozen):
+    root: str
+    files: int = 0
+    articles: int = 0
+    passages: int = 0
+    skipped: list[SkippedFile] = Field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        text = f"{self.articles} articles, {self.passages} passages from {self.files} files"
+        if self.skipped:
+            text += f"; skipped {len(self.skipped)} file(s)"
+        return text
+
+
+def relative_source(path: Path, root: Path) -> str:
+    """A stable, human-friendly source name: the path below the content root."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name
