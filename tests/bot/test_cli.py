@@ -1,0 +1,93 @@
+"""The command line: what `make run` and `python -m bot ...` print."""
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bot.cli import console, main
+from tests.conftest import ROOT, SEEDS
+
+
+@pytest.fixture(autouse=True)
+def _no_token(monkeypatch, tmp_path):
+    # Keep a developer's own token or .env out of these tests.
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.delenv("TOKEN", raising=False)
+    # ... and run from an empty folder, so no .env of theirs is read either.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BOT_CONFIG", str(ROOT / "config" / "settings.toml"))
+    monkeypatch.setenv("CONTENT_PATH", str(SEEDS))
+
+
+def test_ask_json_has_the_documented_shape(capsys):
+    assert main(["ask", "How long was Omar al-Bashir in power?", "--json", "-k", "2"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"question", "no_answer", "answers"}
+    assert out["no_answer"] is False and 1 <= len(out["answers"]) <= 2
+    best = out["answers"][0]
+    assert set(best) == {"score", "quote", "highlight", "article"}
+    assert set(best["article"]) == {"id", "title", "authors", "source", "url"}
+    assert "almost 30 years" in best["quote"] and best["highlight"] in best["quote"]
+    assert best["article"]["authors"] == ["Nesrine Malik"]
+
+
+def test_ask_json_says_no_answer_for_an_off_topic_question(capsys):
+    main(["ask", "What is the best recipe for sourdough bread?", "--json"])
+    assert json.loads(capsys.readouterr().out) == {
+        "question": "What is the best recipe for sourdough bread?", "no_answer": True, "answers": []}
+
+
+def test_index_json_lists_articles_passages_and_skipped_files(capsys, tmp_path):
+    (tmp_path / "seed.txt").write_bytes((SEEDS / "000_53ac65de5c9a03b2.txt").read_bytes())
+    (tmp_path / "empty.txt").write_bytes(b"")
+    assert main(["index", "--content", str(tmp_path), "--json"]) == 0
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert set(out) == {"articles", "passages", "skipped"}
+    assert [a["title"] for a in out["articles"]][0] == "Why Russia And China See Eye-To-Eye On Cyber Security"
+    assert set(out["articles"][0]) == {"id", "title", "authors", "source", "passages"}
+    assert out["passages"] == sum(a["passages"] for a in out["articles"])
+    assert out["skipped"] == [{"path": "empty.txt", "reason": "empty file"}]
+    assert captured.err == ""  # JSON mode stays quiet
+
+
+def test_console_prints_each_answer_as_the_bot_would_post_it():
+    out = io.StringIO()
+    from retrieval import Library
+
+    console(Library.load(SEEDS), io.StringIO("Who is overseeing the final draft of the cyber-security document?\n"
+                                             "\nWhat is the best recipe for sourdough bread?\n"), out, k=3)
+    first, second = out.getvalue().strip().split("\n\n")
+    assert first.startswith("> ") and "**They say presidential advisor Igor Shchyogolev" in first
+    assert "Why Russia And China See Eye-To-Eye On Cyber Security" in first
+    assert "Elena Chernenko, Vladislav Novyii and Ivan Safronov" in first
+    assert second.startswith("I couldn't find a passage that answers that.")
+
+
+def test_missing_content_path_is_a_clear_error(capsys, tmp_path):
+    assert main(["ask", "anything", "--content", str(tmp_path / "gone")]) == 1
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_invalid_settings_stop_with_the_field_and_the_fix_and_no_traceback(tmp_path):
+    env = {"PATH": "", "ANSWER_CHANNEL_IDS": "general", "BOT_CONFIG": str(ROOT / "config" / "settings.toml"),
+           "HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "bot", "index"], cwd=tmp_path, env=env, capture_output=True,
+                            text=True)
+    assert result.returncode == 2
+    assert "answer_channel_ids" in result.stderr and "ANSWER_CHANNEL_IDS" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_run_without_a_token_answers_standard_input_in_the_console(tmp_path):
+    env = {"PATH": "", "BOT_CONFIG": str(ROOT / "config" / "settings.toml"), "HOME": str(tmp_path),
+           "CONTENT_PATH": str(SEEDS)}
+    result = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                            input="How long was Omar al-Bashir in power?\n", timeout=60)
+    assert result.returncode == 0
+    assert "almost 30 years in power" in result.stdout
+    assert "In Sudan, A Surprise About-Face Marks Death Of The Revolution" in result.stdout
+    assert "No DISCORD_TOKEN" in result.stderr

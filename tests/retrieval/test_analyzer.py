@@ -1,0 +1,50 @@
+"""The analyzer: what a reader types must meet what the article says."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from retrieval import Analyzer
+
+analyze = Analyzer()
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        ("Putin's visit", "Putin visits"),                      # possessive, plural
+        ("Putin\u2019s visit", "Putin's visit"),                # curly apostrophe
+        ("cybersecurity", "cyber-security"),                    # hyphen compound
+        ("cyber security", "cyber\u2011security"),              # non-breaking hyphen
+        ("cafe", "Caf\u00e9"),                                  # accents
+        ("NAIVE", "na\u00efve"),                                # case and diaeresis
+        ("US troops", "U.S. troops"),                           # dotted acronym
+        ("1000 soldiers", "1,000 soldiers"),                    # thousands separator
+        ("ﬁnance", "finance"),                                  # NFKC ligature
+        ("ＡＢＣ", "abc"),                                        # full-width letters
+    ],
+)
+def test_question_and_article_spellings_meet(question, text):
+    assert set(analyze(question)) <= set(analyze(text))
+
+
+def test_numbers_years_and_amounts_stay_searchable():
+    assert analyze("In 2013, a $60 million contract; 3.5% growth") == ["2013", "60", "million", "contract",
+                                                                      "3.5", "growth"]
+
+
+def test_stopwords_and_question_words_are_dropped_and_words_are_stemmed():
+    assert analyze("How long was Omar al-Bashir in power?") == ["long", "omar", "al", "bashir", "albashir", "power"]
+    assert analyze("What is the best recipe?") == ["best", "recip"]
+
+
+@given(st.text())
+def test_any_text_analyzes_to_clean_lowercase_terms(text):
+    terms = analyze(text)
+    assert all(t and t == t.strip() and t == t.casefold() for t in terms)
+    assert all(" " not in t for t in terms)
+
+
+@given(st.text())
+def test_question_analysis_is_deterministic(text):
+    assert analyze(text) == Analyzer()(text)

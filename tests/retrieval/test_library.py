@@ -1,0 +1,73 @@
+"""Questions a reader would ask over the seed articles, and the edge cases that must not crash."""
+
+import pytest
+
+from retrieval import Article, Library, Paragraph
+
+RUSSIA = "Why Russia And China See Eye-To-Eye On Cyber Security"
+SUDAN = "In Sudan, A Surprise About-Face Marks Death Of The Revolution"
+
+
+@pytest.mark.parametrize(
+    ("question", "title", "quoted"),
+    [
+        ("Who is overseeing the final draft of the cyber-security document?", RUSSIA, "Igor Shchyogolev"),
+        ("How long was Omar al-Bashir in power?", SUDAN, "almost 30 years"),
+        ("How much was the contract with Huawei?", RUSSIA, "$60 million"),
+        ("When did Putin and Obama sign the agreement on trust in cyberspace?", RUSSIA, "In 2013"),
+        ("Whom did the army arrest in Sudan?", SUDAN, "Abdalla Hamdok"),
+    ],
+)
+def test_a_readers_question_gets_the_answering_passage_and_its_article(seed_library, question, title, quoted):
+    hit = seed_library.search(question)[0]
+    assert hit.article.title == title
+    assert quoted in hit.passage.text
+    assert hit.article.authors
+    assert hit.score > 0
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is the best recipe for sourdough bread?", "Who won the football world cup?",
+     "How do I reset my router password?"],
+)
+def test_off_topic_questions_get_no_answer(seed_library, question):
+    answer = seed_library.answer(question)
+    assert answer.no_answer
+    assert seed_library.search(question) == []
+
+
+def test_the_best_matching_sentence_is_highlighted(seed_library):
+    hit = seed_library.search("Who is overseeing the final draft of the cyber-security document?")[0]
+    assert hit.highlighted_text.startswith("They say presidential advisor Igor Shchyogolev")
+    assert hit.passage.text[hit.highlight[0][0]:hit.highlight[0][1]] == hit.highlighted_text
+
+
+def test_results_are_best_first_and_k_is_honoured(seed_library):
+    hits = seed_library.search("Russia China agreement cyber-security", k=4)
+    assert len(hits) == 4
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+@pytest.mark.parametrize("question", ["", "   ", "?!", "the of and", "\u200b", "zzzzqx"])
+def test_questions_without_known_terms_are_no_answer_not_errors(seed_library, question):
+    assert seed_library.search(question) == []
+
+
+def _library(*texts: str) -> Library:
+    return Library([Article(id=f"a{i}", title="", source="x", paragraphs=[Paragraph(text=t)])
+                    for i, t in enumerate(texts)])
+
+
+def test_an_empty_library_answers_nothing():
+    library = Library([])
+    assert library.search("anything at all") == []
+    assert library.report.passages == 0
+
+
+@pytest.mark.parametrize("count", [1, 2, 3])
+def test_tiny_libraries_never_show_a_hit_scored_zero_or_below(count):
+    library = _library(*["the river flooded the valley town"] * count)
+    # Every passage holds every term, so rank-bm25's idf is 0 or negative: nothing may be quoted.
+    assert all(hit.score > 0 for hit in library.answer("river flooded valley").hits)
+    assert all(hit.score > 0 for hit in library.search("river flooded valley"))
