@@ -5,7 +5,8 @@ from __future__ import annotations
 import discord
 from discord.utils import escape_markdown
 
-from retrieval import Answer, Article, Hit
+from retrieval import Answer, Article, Hit, LoadReport
+from retrieval.diff import LibraryDiff
 from retrieval.sentences import sentence_spans
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#create-message).
@@ -119,3 +120,65 @@ def answer_embed(hit: Hit) -> discord.Embed:
     embed.add_field(name="Source", value=trim(escape_markdown(hit.article.source), EMBED_FIELD_LIMIT), inline=True)
     embed.set_footer(text=f"passage {hit.passage.ordinal + 1} of {hit.passage_count}")
     return embed
+
+
+def search_page_embed(query: str, hits: list[Hit], offset: int, page: int, pages: int) -> discord.Embed:
+    """One page of /search: each result's article title and its best-matching sentence."""
+    embed = discord.Embed(title=trim(f"Results for \u201c{query}\u201d", EMBED_TITLE_LIMIT))
+    if not hits:
+        embed.description = "Nothing in the collection matches that."
+    for number, hit in enumerate(hits, start=offset + 1):
+        sentence = hit.highlighted_text or hit.passage.text
+        embed.add_field(
+            name=trim(f"{number}. {title_of(hit.article)}", EMBED_TITLE_LIMIT),
+            value=_escaped_fit(sentence, EMBED_FIELD_LIMIT - 40)
+            + f"\n-# passage {hit.passage.ordinal + 1} of {hit.passage_count}",
+            inline=False,
+        )
+    embed.set_footer(text=f"Page {page + 1} of {pages}")
+    return embed
+
+
+def article_embed(article: Article, passages: int) -> discord.Embed:
+    """/article: what the collection holds about one article."""
+    embed = discord.Embed(
+        title=trim(title_of(article), EMBED_TITLE_LIMIT),
+        url=article.url or None,
+        description=_escaped_fit(article.standfirst, EMBED_DESCRIPTION_LIMIT) if article.standfirst else None,
+    )
+    if article.authors:
+        embed.add_field(name="Authors", value=trim(", ".join(article.authors), EMBED_FIELD_LIMIT), inline=True)
+    embed.add_field(name="Passages", value=str(passages), inline=True)
+    embed.add_field(name="Source", value=trim(escape_markdown(article.source), EMBED_FIELD_LIMIT), inline=True)
+    if article.date:
+        embed.add_field(name="Date", value=trim(article.date, EMBED_FIELD_LIMIT), inline=True)
+    return embed
+
+
+def _titles(label: str, titles: list[str], budget: int) -> str:
+    if not titles:
+        return ""
+    lines, used = [], 0
+    for title in titles:
+        line = f"  {label} {escape_markdown(trim(title, 120))}"
+        if used + len(line) > budget:
+            lines.append(f"  \u2026 and {len(titles) - len(lines)} more")
+            break
+        lines.append(line)
+        used += len(line) + 1
+    return "\n".join(lines)
+
+
+def reload_message(diff: LibraryDiff, report: LoadReport, seconds: float) -> str:
+    """The moderator's reply to /reload: what changed, what was skipped and why, how long it took."""
+    head = (f"Reloaded {report.articles} articles, {report.passages} passages in {seconds:.1f} s."
+            + (" No article changed." if diff.unchanged else ""))
+    sections = [
+        _titles("+", diff.added, 500),
+        _titles("-", diff.removed, 400),
+        _titles("~", diff.changed, 400),
+    ]
+    skipped = [f"{s.path}: {s.reason}" for s in report.skipped]
+    if skipped:
+        sections.append(f"Skipped {len(skipped)} file(s):\n" + _titles("\u2022", skipped, 500))
+    return trim("\n".join([head, *filter(None, sections)]), CONTENT_LIMIT)

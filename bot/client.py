@@ -1,0 +1,133 @@
+"""The Discord client: intents, allowed mentions, start-up, command sync and error handling."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from .content import ContentStore, ReloadFailed
+from .exts import EXTENSIONS
+from .limits import QuestionLimiter
+from .render import NO_MENTIONS
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def intents_for(settings: Settings) -> discord.Intents:
+    """Only what the bot uses. Message content is privileged: mentions, replies to the bot, DMs,
+    slash commands and context menus work without it; answer channels need it."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.dm_messages = True
+    intents.message_content = settings.message_content_intent
+    return intents
+
+
+class QABot(commands.Bot):
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents_for(settings),
+            allowed_mentions=NO_MENTIONS,
+            help_command=None,
+        )
+        self.settings = settings
+        self.content = ContentStore(settings)
+        self.limiter = QuestionLimiter(settings.question_cooldown_rate, settings.question_cooldown_seconds)
+        self.tree.on_error = self.on_app_command_error
+
+    async def setup_hook(self) -> None:
+        report = await self.content.load()
+        log.info("loaded %s from %s", report.summary(), self.settings.content_path)
+        for skipped in report.skipped:
+            log.warning("skipped %s: %s", skipped.path, skipped.reason)
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        if self.settings.answer_channel_ids and not self.settings.message_content_intent:
+            log.warning("answer_channel_ids is set but message_content_intent is off: in those channels only "
+                        "mentions and replies to the bot will be answered")
+        if self.settings.dev_guild_id:
+            guild = discord.Object(id=self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to dev guild %s", len(synced), self.settings.dev_guild_id)
+
+    async def process_commands(self, message: discord.Message) -> None:
+        # No prefix commands: messages are handled by the answers cog alone.
+        return
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s (%s) to %d server(s)", self.user, getattr(self.user, "id", "?"), len(self.guilds))
+
+    async def on_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        if isinstance(error, app_commands.CommandOnCooldown):
+            text = f"You're asking quickly: try again in {error.retry_after:.0f} s."
+        elif isinstance(error, app_commands.NoPrivateMessage):
+            text = "That command only works in a server."
+        elif isinstance(error, app_commands.CheckFailure):
+            text = "You can't use that command here."
+        else:
+            command = interaction.command.qualified_name if interaction.command else "?"
+            log.error("error in /%s for user %s in guild %s", command, interaction.user.id, interaction.guild_id,
+                      exc_info=error)
+            text = "Something went wrong answering that. It has been logged; please try again later."
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(text, ephemeral=True)
+            else:
+                await interaction.response.send_message(text, ephemeral=True)
+        except discord.HTTPException as exc:
+            log.warning("could not tell user %s about an error: %s", interaction.user.id, exc)
+
+    async def on_error(self, event_method: str, /, *args: object, **kwargs: object) -> None:
+        log.exception("error in %s", event_method)
+
+
+def create_bot(settings: Settings) -> commands.Bot:
+    """A ready-to-start bot. Touches neither the network nor the content until it starts."""
+    return QABot(settings)
+
+
+async def _sync(bot: QABot, guild_id: int | None) -> None:
+    token = bot.settings.token.get_secret_value() if bot.settings.token else ""
+    async with bot:
+        await bot.login(token)
+        if guild_id:
+            guild = discord.Object(id=guild_id)
+            bot.tree.copy_global_to(guild=guild)
+            synced = await bot.tree.sync(guild=guild)
+            print(f"Synced {len(synced)} commands to server {guild_id} (visible now).")
+        else:
+            synced = await bot.tree.sync()
+            print(f"Synced {len(synced)} commands globally (Discord may take up to an hour to show them).")
+
+
+def run_discord(settings: Settings, sync_only: bool = False, sync_guild: int | None = None) -> int:
+    """`python -m bot run` / `sync` with a token. Returns the process exit code."""
+    bot = QABot(settings)
+    token = settings.token.get_secret_value() if settings.token else ""
+    try:
+        if sync_only:
+            asyncio.run(_sync(bot, sync_guild))
+        else:
+            # log_handler=None: keep the logging configured by the command line.
+            bot.run(token, log_handler=None)
+    except discord.LoginFailure:
+        log.error("Discord refused the token: check DISCORD_TOKEN (Developer Portal > Bot > Reset Token)")
+        return 1
+    except discord.PrivilegedIntentsRequired:
+        log.error("message_content_intent is on in the settings but not enabled for the application: enable "
+                  "'Message Content Intent' in the Developer Portal (Bot page), or turn the setting off")
+        return 1
+    except ReloadFailed as exc:
+        log.error("cannot start: %s", exc)
+        return 1
+    return 0

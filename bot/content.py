@@ -1,0 +1,87 @@
+"""The library the bot answers from, and reloading it without ever leaving the bot without one."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+
+from retrieval import Answer, ContentError, Library, LoadReport
+from retrieval.diff import LibraryDiff, diff_articles
+
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Above this many passages a search can take milliseconds: run it on a worker thread so the
+# gateway heartbeat and other members' questions are never held up.
+THREADED_SEARCH_PASSAGES = 200_000
+
+
+class ReloadFailed(Exception):
+    """A reload that could not produce a usable library; the old one keeps answering."""
+
+
+@dataclass(frozen=True)
+class ReloadResult:
+    diff: LibraryDiff
+    report: LoadReport
+    seconds: float
+
+
+class ContentStore:
+    """Holds the current `Library`. Reloads build a new one off the event loop and swap it in whole."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._library: Library | None = None
+        self._reload_lock = asyncio.Lock()
+
+    @property
+    def library(self) -> Library:
+        if self._library is None:
+            raise RuntimeError("the content has not been loaded yet")
+        return self._library
+
+    @property
+    def reloading(self) -> bool:
+        return self._reload_lock.locked()
+
+    def _build(self) -> Library:
+        try:
+            library = Library.load(self.settings.content_path, self.settings.retrieval())
+        except ContentError as exc:
+            raise ReloadFailed(str(exc)) from None
+        except OSError as exc:
+            raise ReloadFailed(f"reading {self.settings.content_path} failed: {exc}") from None
+        if not library.articles:
+            reasons = "; ".join(f"{s.path}: {s.reason}" for s in library.report.skipped[:5])
+            raise ReloadFailed(
+                f"no usable article in {self.settings.content_path}" + (f" (skipped {reasons})" if reasons else "")
+            )
+        return library
+
+    async def load(self) -> LoadReport:
+        """The first load, at start-up. Raises `ReloadFailed` when there is nothing to answer from."""
+        self._library = await asyncio.to_thread(self._build)
+        return self._library.report
+
+    async def reload(self) -> ReloadResult:
+        """Rebuild from the content path; concurrent reloads run one after the other.
+
+        Questions keep being answered from the old library until the new one is complete.
+        """
+        async with self._reload_lock:
+            started = time.perf_counter()
+            new = await asyncio.to_thread(self._build)
+            old = self._library
+            self._library = new
+            diff = diff_articles(old.articles if old else {}, new.articles)
+            return ReloadResult(diff=diff, report=new.report, seconds=time.perf_counter() - started)
+
+    async def answer(self, question: str, k: int) -> Answer:
+        library = self.library
+        if len(library.passages) >= THREADED_SEARCH_PASSAGES:
+            return await asyncio.to_thread(library.answer, question, k)
+        return library.answer(question, k)

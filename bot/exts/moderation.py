@@ -1,0 +1,64 @@
+"""/reload: moderators rebuild the library from the content folder while the bot keeps answering."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from ..content import ReloadFailed
+from ..render import reload_message
+
+if TYPE_CHECKING:
+    from ..client import QABot
+
+log = logging.getLogger(__name__)
+
+
+def is_moderator(interaction: discord.Interaction) -> bool:
+    """Manage Server, or a configured moderator role. Checked on every call: `default_permissions`
+    only hides the command, and a server admin can show it to everyone."""
+    member = interaction.user
+    if not isinstance(member, discord.Member):
+        return False
+    if member.guild_permissions.manage_guild:
+        return True
+    moderator_roles = set(interaction.client.settings.moderator_role_ids)  # type: ignore[attr-defined]
+    return any(role.id in moderator_roles for role in member.roles)
+
+
+class Moderation(commands.Cog):
+    def __init__(self, bot: QABot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="reload", description="Moderators: reload the articles from the content folder.")
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.guild_only()
+    async def reload(self, interaction: discord.Interaction) -> None:
+        if not is_moderator(interaction):
+            log.warning("refused /reload for %s (%s) in guild %s: not a moderator",
+                        interaction.user, interaction.user.id, interaction.guild_id)
+            await interaction.response.send_message("Only moderators can reload the articles.", ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if self.bot.content.reloading:
+            await interaction.followup.send("Another reload is running; yours will start when it ends.", ephemeral=True)
+        log.info("reload requested by %s (%s)", interaction.user, interaction.user.id)
+        try:
+            result = await self.bot.content.reload()
+        except ReloadFailed as exc:
+            log.error("reload failed: %s", exc)
+            await interaction.followup.send(
+                f"Reload failed, still answering from the previous articles: {discord.utils.escape_markdown(str(exc))}"[:2000],
+                ephemeral=True,
+            )
+            return
+        log.info("reloaded: %s", result.report.summary())
+        await interaction.followup.send(reload_message(result.diff, result.report, result.seconds), ephemeral=True)
+
+
+async def setup(bot: QABot) -> None:
+    await bot.add_cog(Moderation(bot))
