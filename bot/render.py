@@ -65,8 +65,12 @@ def emphasized_quote(hit: Hit, limit: int) -> str:
     return head + bold + _escaped_fit(text[end:], room - len(head))
 
 
+def _authors(article: Article) -> list[str]:
+    return [a.strip() for a in article.authors if a.strip()]
+
+
 def byline(article: Article) -> str:
-    authors = article.authors
+    authors = _authors(article)
     if not authors:
         return ""
     names = authors[0] if len(authors) == 1 else ", ".join(authors[:-1]) + " and " + authors[-1]
@@ -74,7 +78,7 @@ def byline(article: Article) -> str:
 
 
 def title_of(article: Article) -> str:
-    return article.title or article.id
+    return article.title.strip() or article.id
 
 
 def source_line(hit: Hit) -> str:
@@ -115,8 +119,9 @@ def answer_embed(hit: Hit) -> discord.Embed:
         url=hit.article.url or None,
         description=emphasized_quote(hit, EMBED_DESCRIPTION_LIMIT),
     )
-    if hit.article.authors:
-        embed.add_field(name="Authors", value=trim(", ".join(hit.article.authors), EMBED_FIELD_LIMIT), inline=True)
+    if _authors(hit.article):
+        embed.add_field(name="Authors", value=_escaped_fit(", ".join(_authors(hit.article)), EMBED_FIELD_LIMIT),
+                        inline=True)
     embed.add_field(name="Source", value=trim(escape_markdown(hit.article.source), EMBED_FIELD_LIMIT), inline=True)
     embed.set_footer(text=f"passage {hit.passage.ordinal + 1} of {hit.passage_count}")
     return embed
@@ -146,8 +151,9 @@ def article_embed(article: Article, passages: int) -> discord.Embed:
         url=article.url or None,
         description=_escaped_fit(article.standfirst, EMBED_DESCRIPTION_LIMIT) if article.standfirst else None,
     )
-    if article.authors:
-        embed.add_field(name="Authors", value=trim(", ".join(article.authors), EMBED_FIELD_LIMIT), inline=True)
+    if _authors(article):
+        embed.add_field(name="Authors", value=_escaped_fit(", ".join(_authors(article)), EMBED_FIELD_LIMIT),
+                        inline=True)
     embed.add_field(name="Passages", value=str(passages), inline=True)
     embed.add_field(name="Source", value=trim(escape_markdown(article.source), EMBED_FIELD_LIMIT), inline=True)
     if article.date:
