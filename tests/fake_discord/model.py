@@ -1,0 +1,241 @@
+"""The fake's world: users, roles, channels, members and one guild.
+
+Kept as plain dataclasses, separate from their JSON shapes (see ``payloads``),
+so tests can read and adjust the world without knowing Discord's wire format.
+The fake defines its own permission and intent bits instead of borrowing them
+from discord.py: it plays the server, so it must not trust the client's view.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import time
+from dataclasses import dataclass, field
+
+DISCORD_EPOCH_MS = 1420070400000
+
+# Permission bits (https://discord.com/developers/docs/topics/permissions).
+CREATE_INSTANT_INVITE = 1 << 0
+KICK_MEMBERS = 1 << 1
+ADMINISTRATOR = 1 << 3
+MANAGE_GUILD = 1 << 5
+ADD_REACTIONS = 1 << 6
+VIEW_CHANNEL = 1 << 10
+SEND_MESSAGES = 1 << 11
+MANAGE_MESSAGES = 1 << 13
+EMBED_LINKS = 1 << 14
+ATTACH_FILES = 1 << 15
+READ_MESSAGE_HISTORY = 1 << 16
+CHANGE_NICKNAME = 1 << 26
+USE_APPLICATION_COMMANDS = 1 << 31
+ALL_PERMISSIONS = (1 << 51) - 1
+
+EVERYONE_PERMISSIONS = (
+    CREATE_INSTANT_INVITE
+    | ADD_REACTIONS
+    | VIEW_CHANNEL
+    | SEND_MESSAGES
+    | EMBED_LINKS
+    | ATTACH_FILES
+    | READ_MESSAGE_HISTORY
+    | CHANGE_NICKNAME
+    | USE_APPLICATION_COMMANDS
+)
+
+# Gateway intent bits (https://discord.com/developers/docs/events/gateway#gateway-intents).
+INTENT_GUILDS = 1 << 0
+INTENT_GUILD_MEMBERS = 1 << 1
+INTENT_GUILD_PRESENCES = 1 << 8
+INTENT_GUILD_MESSAGES = 1 << 9
+INTENT_GUILD_MESSAGE_REACTIONS = 1 << 10
+INTENT_DIRECT_MESSAGES = 1 << 12
+INTENT_DIRECT_MESSAGE_REACTIONS = 1 << 13
+INTENT_MESSAGE_CONTENT = 1 << 15
+PRIVILEGED_INTENTS = INTENT_GUILD_MEMBERS | INTENT_GUILD_PRESENCES | INTENT_MESSAGE_CONTENT
+
+# Channel types.
+GUILD_TEXT = 0
+DM = 1
+
+
+class SnowflakeGenerator:
+    """Makes strictly increasing snowflakes stamped with the current time.
+
+    Real time matters: discord.py derives ``created_at`` from ids and treats an
+    interaction whose id is older than 15 minutes as expired.
+    """
+
+    def __init__(self) -> None:
+        self._last = 0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> int:
+        with self._lock:
+            candidate = (int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22
+            self._last = max(candidate, self._last + 1)
+            return self._last
+
+
+def snowflake_time(snowflake: int) -> datetime.datetime:
+    """The creation time encoded in a snowflake, as an aware UTC datetime."""
+    ms = (snowflake >> 22) + DISCORD_EPOCH_MS
+    return datetime.datetime.fromtimestamp(ms / 1000, tz=datetime.UTC)
+
+
+def iso_timestamp(snowflake: int) -> str:
+    """Discord's ISO-8601 timestamp for the moment a snowflake was made."""
+    return snowflake_time(snowflake).isoformat()
+
+
+@dataclass
+class User:
+    id: int
+    username: str
+    bot: bool = False
+    global_name: str | None = None
+
+    @property
+    def mention(self) -> str:
+        return f"<@{self.id}>"
+
+
+@dataclass
+class Role:
+    id: int
+    name: str
+    permissions: int
+    position: int
+    color: int = 0
+    hoist: bool = False
+    mentionable: bool = False
+    bot_id: int | None = None
+    """Set for the managed role Discord creates for a bot when it joins."""
+
+
+@dataclass
+class Channel:
+    id: int
+    name: str
+    type: int = GUILD_TEXT
+    position: int = 0
+    guild_id: int | None = None
+    topic: str | None = None
+    recipient_id: int | None = None
+    """The other user of a DM channel."""
+
+
+@dataclass
+class Member:
+    user: User
+    role_ids: list[int]
+    joined_at: str
+    nick: str | None = None
+
+
+@dataclass
+class Guild:
+    id: int
+    name: str
+    owner_id: int
+    roles: dict[int, Role] = field(default_factory=dict)
+    channels: dict[int, Channel] = field(default_factory=dict)
+    members: dict[int, Member] = field(default_factory=dict)
+
+    @property
+    def everyone(self) -> Role:
+        return self.roles[self.id]
+
+    def permissions_for(self, user_id: int) -> int:
+        """Guild-level permissions of a member: no channel overwrites exist in the fake."""
+        if user_id == self.owner_id:
+            return ALL_PERMISSIONS
+        member = self.members[user_id]
+        value = self.everyone.permissions
+        for role_id in member.role_ids:
+            value |= self.roles[role_id].permissions
+        return ALL_PERMISSIONS if value & ADMINISTRATOR else value
+
+
+@dataclass
+class World:
+    """Everything the fake knows about, with named handles to the default cast."""
+
+    new_id: SnowflakeGenerator
+    bot: User
+    guild: Guild
+    users: dict[int, User]
+    dm_channels: dict[int, Channel]
+    """DM channels keyed by the human's user id."""
+
+    def user(self, user_id: int) -> User:
+        return self.users[user_id]
+
+    def channel(self, channel_id: int) -> Channel | None:
+        found = self.guild.channels.get(channel_id)
+        if found is None:
+            found = next((c for c in self.dm_channels.values() if c.id == channel_id), None)
+        return found
+
+    def dm_channel(self, user: User) -> Channel:
+        """The DM channel between the bot and ``user``, created on first use."""
+        channel = self.dm_channels.get(user.id)
+        if channel is None:
+            channel = Channel(id=self.new_id(), name="", type=DM, recipient_id=user.id)
+            self.dm_channels[user.id] = channel
+        return channel
+
+    def add_user(self, username: str, *, bot: bool = False) -> User:
+        user = User(id=self.new_id(), username=username, bot=bot, global_name=username.title())
+        self.users[user.id] = user
+        return user
+
+    def add_member(self, username: str, role_ids: list[int] | None = None) -> Member:
+        user = self.add_user(username)
+        member = Member(user=user, role_ids=list(role_ids or []), joined_at=iso_timestamp(user.id))
+        self.guild.members[user.id] = member
+        return member
+
+    def add_role(self, name: str, permissions: int, *, bot_id: int | None = None) -> Role:
+        position = max((r.position for r in self.guild.roles.values()), default=0) + 1
+        role = Role(id=self.new_id(), name=name, permissions=permissions, position=position, bot_id=bot_id)
+        self.guild.roles[role.id] = role
+        return role
+
+    def add_text_channel(self, name: str, topic: str | None = None) -> Channel:
+        position = len(self.guild.channels)
+        channel = Channel(id=self.new_id(), name=name, position=position, guild_id=self.guild.id, topic=topic)
+        self.guild.channels[channel.id] = channel
+        return channel
+
+
+def default_world(bot_name: str = "answerbot") -> World:
+    """A small guild with the cast tests need.
+
+    Roles: @everyone (Discord's defaults), the bot's managed role, "Moderator"
+    (MANAGE_GUILD + MANAGE_MESSAGES) and "Admin" (ADMINISTRATOR). Members: the
+    bot, ``alice`` (no roles), ``mod`` (Moderator) and ``admin`` (Admin, also
+    the owner). Text channels: ``general`` and ``questions``.
+    """
+    new_id = SnowflakeGenerator()
+    bot = User(id=new_id(), username=bot_name, bot=True)
+    guild_id = new_id()
+    world = World(
+        new_id=new_id,
+        bot=bot,
+        guild=Guild(id=guild_id, name="Fake Guild", owner_id=0),
+        users={bot.id: bot},
+        dm_channels={},
+    )
+    guild = world.guild
+    guild.roles[guild_id] = Role(id=guild_id, name="@everyone", permissions=EVERYONE_PERMISSIONS, position=0)
+    bot_role = world.add_role(bot_name, EVERYONE_PERMISSIONS, bot_id=bot.id)
+    moderator = world.add_role("Moderator", MANAGE_GUILD | MANAGE_MESSAGES | KICK_MEMBERS)
+    admin = world.add_role("Admin", ADMINISTRATOR)
+    guild.members[bot.id] = Member(user=bot, role_ids=[bot_role.id], joined_at=iso_timestamp(guild_id))
+    world.add_member("alice")
+    world.add_member("mod", [moderator.id])
+    guild.owner_id = world.add_member("admin", [admin.id]).user.id
+    world.add_text_channel("general", topic="Chat")
+    world.add_text_channel("questions", topic="Ask the bot")
+    return world
