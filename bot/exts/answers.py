@@ -45,6 +45,7 @@ class QuestionTooLong(app_commands.AppCommandError):
 class Answers(commands.Cog):
     def __init__(self, bot: QABot) -> None:
         self.bot = bot
+        self.defer_after = DEFER_AFTER_SECONDS
         self.find_answer_menu = app_commands.ContextMenu(name="Find answer", callback=self.find_answer)
         bot.tree.add_command(self.find_answer_menu)
 
@@ -107,7 +108,7 @@ class Answers(commands.Cog):
     async def _answer_in_time(self, interaction: discord.Interaction, question: str, k: int) -> tuple[Answer, bool]:
         """Search; if it runs long, defer before Discord's 3 seconds are up. Returns (answer, deferred)."""
         task = asyncio.ensure_future(self.bot.content.answer(question, k))
-        done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER_SECONDS)
+        done, _ = await asyncio.wait({task}, timeout=self.defer_after)
         if done:
             return task.result(), False
         await interaction.response.defer(thinking=True)

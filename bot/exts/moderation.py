@@ -44,8 +44,7 @@ class Moderation(commands.Cog):
             await interaction.response.send_message("Only moderators can reload the articles.", ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        if self.bot.content.reloading:
-            await interaction.followup.send("Another reload is running; yours will start when it ends.", ephemeral=True)
+        waited = "Waited for the reload already running. " if self.bot.content.reloading else ""
         log.info("reload requested by %s (%s)", interaction.user, interaction.user.id)
         try:
             result = await self.bot.content.reload()
@@ -57,7 +56,8 @@ class Moderation(commands.Cog):
             )
             return
         log.info("reloaded: %s", result.report.summary())
-        await interaction.followup.send(reload_message(result.diff, result.report, result.seconds), ephemeral=True)
+        await interaction.followup.send(waited + reload_message(result.diff, result.report, result.seconds),
+                                        ephemeral=True)
 
 
 async def setup(bot: QABot) -> None:

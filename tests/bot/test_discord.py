@@ -252,3 +252,78 @@ async def test_a_member_asking_too_fast_gets_a_friendly_cooldown_notice(fake_dis
                                                        user=fake_discord.moderator)).answer()
     assert limited["flags"] & EPHEMERAL and "try again in" in limited["content"]
     assert "Igor Shchyogolev" in other["embeds"][0]["description"]
+
+
+async def test_questions_during_a_slow_reload_are_answered_at_once_from_the_old_library(
+    fake_discord, content, monkeypatch
+):
+    import threading
+
+    from bot import content as content_module
+
+    release = threading.Event()
+    real_load = content_module.Library.load
+
+    def slow_load(*args, **kwargs):
+        release.wait(timeout=10)
+        return real_load(*args, **kwargs)
+
+    async with running(fake_discord, content) as bot:
+        monkeypatch.setattr(content_module.Library, "load", slow_load)
+        first = await fake_discord.invoke_slash("reload", user=fake_discord.admin)
+        second = await fake_discord.invoke_slash("reload", user=fake_discord.moderator)
+        asked = await fake_discord.invoke_slash("ask", {"question": SHCHYOGOLEV_Q})
+        answered = await asked.answer(timeout=2)
+        assert bot.content.reloading
+        release.set()
+        done_first = await first.answer(timeout=5)
+        done_second = await second.answer(timeout=5)
+    assert "Igor Shchyogolev" in answered["embeds"][0]["description"]
+    assert done_first["content"].startswith("Reloaded 2 articles") and "No article changed" in done_first["content"]
+    assert done_second["content"].startswith("Waited for the reload already running. Reloaded 2 articles")
+
+
+async def test_a_slow_search_is_deferred_within_three_seconds_and_answered_by_followup(
+    fake_discord, content, monkeypatch
+):
+    import asyncio
+
+    async with running(fake_discord, content) as bot:
+        bot.get_cog("Answers").defer_after = 0.2
+        real_answer = bot.content.answer
+
+        async def slow_answer(question, k):
+            await asyncio.sleep(0.6)
+            return await real_answer(question, k)
+
+        monkeypatch.setattr(bot.content, "answer", slow_answer)
+        found = await fake_discord.invoke_slash("ask", {"question": SHCHYOGOLEV_Q})
+        public = await found.answer()
+        missing = await fake_discord.invoke_slash("ask", {"question": SOURDOUGH_Q})
+        private = await missing.followup()
+    assert (await found.response())["type"] == 5 and found.callback_delay < 1
+    assert "Igor Shchyogolev" in public["embeds"][0]["description"] and not public["flags"] & EPHEMERAL
+    # The public "thinking…" is removed and the no-answer goes only to the asker.
+    assert fake_discord.requests_matching("DELETE", r"/webhooks/\d+/[^/]+/messages/@original")
+    assert private["flags"] & EPHEMERAL and "couldn't find" in private["content"]
+
+
+async def test_sync_registers_every_command_with_descriptions(fake_discord, content):
+    from bot.client import QABot, _sync
+
+    bot = QABot(settings_for(fake_discord, content, dev_guild_id=None))
+    await _sync(bot, fake_discord.guild.id)
+    commands = {c["name"]: c for c in fake_discord.requests_matching("PUT", r"/applications/\d+/guilds/\d+/commands")[
+        -1].json}
+    assert set(commands) == {"ask", "search", "article", "reload", "Find answer"}
+    for name in ("ask", "search", "article", "reload"):
+        assert commands[name]["description"]
+        assert all(option["description"] for option in commands[name].get("options", []))
+    assert commands["Find answer"]["type"] == 3
+
+
+def test_create_bot_touches_no_network_and_asks_only_for_needed_intents(content):
+    bot = create_bot(Settings(_env_file=None, token="t", content_path=content))
+    assert bot.intents.message_content is False and bot.intents.members is False and bot.intents.presences is False
+    assert bot.allowed_mentions.to_dict() == {"parse": []}
+    assert create_bot(Settings(_env_file=None, message_content_intent=True)).intents.message_content
