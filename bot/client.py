@@ -49,9 +49,15 @@ class QABot(commands.Bot):
             log.warning("skipped %s: %s", skipped.path, skipped.reason)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        if self.settings.answer_channel_ids and not self.settings.message_content_intent:
-            log.warning("answer_channel_ids is set but message_content_intent is off: in those channels only "
-                        "mentions and replies to the bot will be answered")
+        if self.settings.message_content_intent:
+            log.info("message content intent requested: answering questions in %d answer channel(s) as well as "
+                     "mentions, replies, DMs, slash commands and Find answer", len(self.settings.answer_channel_ids))
+        else:
+            log.info("message content intent not requested: answering mentions, replies to the bot, DMs, slash "
+                     "commands and Find answer (answer channels need message_content_intent = true)")
+            if self.settings.answer_channel_ids:
+                log.warning("answer_channel_ids is set but message_content_intent is off: in those channels only "
+                            "mentions and replies to the bot will be answered")
         if self.settings.dev_guild_id:
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
