@@ -89,13 +89,19 @@ class Answers(commands.Cog):
         if retry is not None:
             await message.reply(f"You're asking quickly: try again in {retry:.0f} s.", delete_after=10)
             return
-        answer = await self.bot.content.answer(question, self.bot.settings.top_k)
-        if answer.no_answer:
-            # In an answer channel, silence beats a "no answer" on every passing question.
+        try:
+            answer = await self.bot.content.answer(question, self.bot.settings.top_k)
+            if answer.no_answer:
+                # In an answer channel, silence beats a "no answer" on every passing question.
+                if explicit:
+                    await message.reply(no_answer_message(answer))
+                return
+            await message.reply(embed=answer_embed(answer.hits[0]))
+        except Exception:
+            log.exception("error answering message %s from user %s in channel %s", message.id, message.author.id,
+                          message.channel.id)
             if explicit:
-                await message.reply(no_answer_message(answer))
-            return
-        await message.reply(embed=answer_embed(answer.hits[0]))
+                await message.reply("Something went wrong answering that. It has been logged; please try again later.")
 
     # -- interactions ----------------------------------------------------------------------------
 
