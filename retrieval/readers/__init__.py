@@ -14,13 +14,13 @@ from .dump import read_dump
 from .errors import SkipFile
 from .markdown import read_markdown
 from .records import read_records
-from .shape import Draft
+from .shape import MAX_TITLE_CHARS, Draft, headline
 
 __all__ = ["SUPPORTED_SUFFIXES", "SkipFile", "read_file"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".json", ".jsonl", ".ndjson")
-# A gzip member that inflates past this is refused rather than filling memory.
-MAX_TEXT_BYTES = 512 * 1024 * 1024
+# A file (or a gzip member once inflated) past this is refused rather than filling memory.
+MAX_TEXT_BYTES = 1024 * 1024 * 1024
 
 
 def format_suffix(path: Path) -> str | None:
@@ -49,9 +49,10 @@ def slugify(text: str) -> str:
 
 
 def _article(draft: Draft, source: str, fallback_id: str) -> Article:
+    title = draft.title if len(draft.title) <= MAX_TITLE_CHARS else headline(draft.title)
     return Article(
-        id=draft.id or slugify(draft.title) or fallback_id,
-        title=draft.title,
+        id=(draft.id or "")[:200] or slugify(title) or fallback_id,
+        title=title,
         standfirst=draft.standfirst,
         authors=draft.authors,
         paragraphs=draft.paragraphs,
@@ -70,6 +71,9 @@ def read_file(path: Path, source: str, problems: list[str]) -> list[Article]:
     if suffix is None:
         raise SkipFile(f"unsupported file type (supported: {', '.join(SUPPORTED_SUFFIXES)}, optionally .gz)")
     try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            raise SkipFile(f"too large ({size // 2**20} MiB; the limit is {MAX_TEXT_BYTES // 2**20} MiB)")
         data = path.read_bytes()
     except PermissionError:
         raise SkipFile("permission denied") from None

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from .errors import SkipFile
-from .shape import Draft, ends_like_sentence, is_heading, looks_like_caption, parse_authors
+from .shape import MAX_TITLE_CHARS, Draft, ends_like_sentence, headline, is_heading, looks_like_caption, parse_authors
 
 _BOILERPLATE = re.compile(
     r"""^(?:support\s+worldcrunch
@@ -65,6 +65,12 @@ def split_articles(text: str) -> list[list[str]]:
 
 def parse_article(lines: list[str]) -> Draft:
     """One article's non-blank lines, boilerplate already removed."""
+    if len(lines[0]) > MAX_TITLE_CHARS:
+        # A wall of text, not a title line: keep all of it as body, named by its opening words.
+        draft = Draft(title=headline(lines[0]))
+        for line in lines:
+            draft.add_paragraph(line)
+        return draft
     title, rest = lines[0], lines[1:]
     draft = Draft(title=title)
     if not rest:

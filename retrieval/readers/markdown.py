@@ -7,11 +7,12 @@ import re
 import yaml
 
 from .errors import SkipFile
-from .shape import Draft, parse_authors
+from .shape import Draft, field_text, parse_authors
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<meta>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _HEADING = re.compile(r"^(?P<level>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MAX_FRONT_MATTER = 64 * 1024
 _LINK = re.compile(r"\[(?P<text>[^\]]+)\]\([^)]*\)")
 
 
@@ -19,6 +20,8 @@ def _front_matter(text: str) -> tuple[dict, str]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text
+    if len(match.group("meta")) > _MAX_FRONT_MATTER:
+        raise SkipFile(f"front matter longer than {_MAX_FRONT_MATTER // 1024} KiB")
     try:
         meta = yaml.safe_load(match.group("meta"))
     except yaml.YAMLError as exc:
@@ -31,20 +34,21 @@ def _front_matter(text: str) -> tuple[dict, str]:
 
 
 def _authors(value: object) -> list[str]:
+    # Only plain strings: YAML aliases can make a nested value exponentially large when printed.
     if isinstance(value, str):
         return parse_authors(value) or [value.strip()]
     if isinstance(value, list):
-        return [str(v).strip() for v in value if str(v).strip()]
+        return [v.strip() for v in value if isinstance(v, str) and v.strip()]
     return []
 
 
 def read_markdown(text: str, fallback_title: str) -> list[Draft]:
     meta, body = _front_matter(text)
     blocks = [b.strip() for b in re.split(r"\n\s*\n", body) if b.strip()]
-    title = str(meta.get("title") or "").strip()
+    title = field_text(meta.get("title")) or ""
     draft = Draft(title=title, authors=_authors(meta.get("authors", meta.get("author"))))
-    draft.url = str(meta["url"]) if meta.get("url") else None
-    draft.date = str(meta["date"]) if meta.get("date") else None
+    draft.url = field_text(meta.get("url"))
+    draft.date = field_text(meta.get("date"))
     heading: str | None = None
     for block in blocks:
         lines = block.split("\n")

@@ -6,7 +6,7 @@ import json
 import re
 
 from .errors import SkipFile
-from .shape import Draft
+from .shape import Draft, field_text
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
@@ -21,11 +21,11 @@ def _draft(record: object, where: str) -> Draft:
     if isinstance(authors, str):
         authors = [authors]
     draft = Draft(
-        title=str(record.get("title") or "").strip(),
-        authors=[str(a).strip() for a in authors if str(a).strip()] if isinstance(authors, list) else [],
-        id=str(record["id"]) if record.get("id") not in (None, "") else None,
-        url=str(record["url"]) if record.get("url") else None,
-        date=str(record["date"]) if record.get("date") else None,
+        title=field_text(record.get("title")) or "",
+        authors=[a.strip() for a in authors if isinstance(a, str) and a.strip()] if isinstance(authors, list) else [],
+        id=field_text(record.get("id")),
+        url=field_text(record.get("url")),
+        date=field_text(record.get("date")),
     )
     for block in _PARAGRAPH_BREAK.split(text):
         draft.add_paragraph(" ".join(block.split()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
@@ -13,6 +14,29 @@ _NAME_SEPARATORS = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
 _PARTICLES = {"al", "bin", "da", "de", "del", "della", "der", "di", "do", "dos", "du", "el", "la", "le",
               "ten", "ter", "van", "von", "y", "zu"}
 _NAME_WORD = re.compile(r"^(?:[a-z]{1,3}[-'\u2019])?[^\W\d_][\w'\u2019.\-]*$")
+
+
+MAX_TITLE_CHARS = 300
+
+
+def headline(text: str, limit: int = 120) -> str:
+    """A title for text that has none fit to be one: its opening words, cut at a word end."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > 0 else limit] + "\u2026"
+
+
+def field_text(value: object) -> str | None:
+    """A metadata field (title, id, url, date) as text, or None.
+
+    Only scalars count: a nested value is not a title, and YAML aliases can make one exponentially
+    large when printed.
+    """
+    if isinstance(value, (str, int, float, datetime.date)) and not isinstance(value, bool):
+        return str(value).strip() or None
+    return None
 
 
 def ends_like_sentence(line: str) -> bool:
