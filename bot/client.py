@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from .content import ContentStore, ReloadFailed
 from .exts import EXTENSIONS
-from .limits import QuestionLimiter
+from .limits import QuestionLimiter, QuestionTooLong
 from .render import NO_MENTIONS
 from .settings import Settings
 
@@ -76,6 +77,8 @@ class QABot(commands.Bot):
     ) -> None:
         if isinstance(error, app_commands.CommandOnCooldown):
             text = f"You're asking quickly: try again in {error.retry_after:.0f} s."
+        elif isinstance(error, QuestionTooLong):
+            text = str(error)
         elif isinstance(error, app_commands.NoPrivateMessage):
             text = "That command only works in a server."
         elif isinstance(error, app_commands.CheckFailure):
@@ -135,5 +138,8 @@ def run_discord(settings: Settings, sync_only: bool = False, sync_guild: int | N
         return 1
     except ReloadFailed as exc:
         log.error("cannot start: %s", exc)
+        return 1
+    except (OSError, aiohttp.ClientError, discord.GatewayNotFound) as exc:
+        log.error("cannot reach Discord: %s", exc)
         return 1
     return 0

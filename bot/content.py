@@ -37,6 +37,7 @@ class ContentStore:
         self.settings = settings
         self._library: Library | None = None
         self._reload_lock = asyncio.Lock()
+        self._was_folder: bool | None = None
 
     @property
     def library(self) -> Library:
@@ -49,6 +50,10 @@ class ContentStore:
         return self._reload_lock.locked()
 
     def _build(self) -> Library:
+        path = self.settings.content_path
+        if self._was_folder and path.exists() and not path.is_dir():
+            # A folder swapped for a file is an accident, not a new collection of one article.
+            raise ReloadFailed(f"content path {str(path)!r} was a folder and is now a file")
         try:
             library = Library.load(self.settings.content_path, self.settings.retrieval())
         except ContentError as exc:
@@ -65,6 +70,7 @@ class ContentStore:
     async def load(self) -> LoadReport:
         """The first load, at start-up. Raises `ReloadFailed` when there is nothing to answer from."""
         self._library = await asyncio.to_thread(self._build)
+        self._was_folder = self.settings.content_path.is_dir()
         return self._library.report
 
     async def reload(self) -> ReloadResult:

@@ -3,7 +3,9 @@ so a flood of questions never pushes the bot into Discord's own rate limits."""
 
 from __future__ import annotations
 
-from discord.app_commands import Cooldown
+from discord.app_commands import AppCommandError, Cooldown
+
+MAX_QUESTION_CHARS = 1000
 
 # Discord allows a bot about 50 requests a second in all; answering is one request per question.
 GLOBAL_RATE = 50
@@ -30,3 +32,10 @@ class QuestionLimiter:
         self._global.update_rate_limit()
         bucket.update_rate_limit()
         return None
+
+
+class QuestionTooLong(AppCommandError):
+    """Discord enforces an option's max length in its client, but a raw API call can skip that."""
+
+    def __init__(self) -> None:
+        super().__init__(f"That's too long for a question: please keep it under {MAX_QUESTION_CHARS} characters.")

@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from retrieval import Answer
 
+from ..limits import MAX_QUESTION_CHARS, QuestionTooLong
 from ..render import answer_embed, article_embed, no_answer_message
 from ..views import SearchPager
 
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 1000
 SEARCH_RESULTS = 15
 # Discord drops an interaction not answered within 3 s; past this much searching, defer first.
 DEFER_AFTER_SECONDS = 2.0
@@ -36,10 +36,6 @@ def looks_like_question(text: str) -> bool:
     """In answer channels, only messages that read as questions get an answer: not every chat line."""
     text = text.strip()
     return text.endswith("?") or bool(_QUESTION_WORDS.match(text))
-
-
-class QuestionTooLong(app_commands.AppCommandError):
-    pass
 
 
 class Answers(commands.Cog):
@@ -82,8 +78,7 @@ class Answers(commands.Cog):
                                     "*Who is the article about?* Or use `/ask`.")
             return
         if len(question) > MAX_QUESTION_CHARS:
-            await message.reply(f"That's too long for a question: please keep it under {MAX_QUESTION_CHARS} "
-                                "characters.")
+            await message.reply(str(QuestionTooLong()))
             return
         retry = self.bot.limiter.check(message.author.id)
         if retry is not None:
@@ -105,7 +100,9 @@ class Answers(commands.Cog):
 
     # -- interactions ----------------------------------------------------------------------------
 
-    def _limit(self, interaction: discord.Interaction) -> None:
+    def _limit(self, interaction: discord.Interaction, question: str = "") -> None:
+        if len(question) > MAX_QUESTION_CHARS:
+            raise QuestionTooLong()
         retry = self.bot.limiter.check(interaction.user.id)
         if retry is not None:
             raise app_commands.CommandOnCooldown(app_commands.Cooldown(self.bot.limiter.rate, self.bot.limiter.per),
@@ -124,7 +121,7 @@ class Answers(commands.Cog):
     @app_commands.describe(question="Your question about the articles")
     async def ask(self, interaction: discord.Interaction,
                   question: app_commands.Range[str, 1, MAX_QUESTION_CHARS]) -> None:
-        self._limit(interaction)
+        self._limit(interaction, question)
         answer, deferred = await self._answer_in_time(interaction, question, self.bot.settings.top_k)
         if not answer.no_answer:
             embed = answer_embed(answer.hits[0])
@@ -144,7 +141,7 @@ class Answers(commands.Cog):
     @app_commands.describe(query="Words to look for")
     async def search(self, interaction: discord.Interaction,
                      query: app_commands.Range[str, 1, MAX_QUESTION_CHARS]) -> None:
-        self._limit(interaction)
+        self._limit(interaction, query)
         answer = await self.bot.content.answer(query, SEARCH_RESULTS)
         view = SearchPager(query, answer.hits, owner_id=interaction.user.id)
         if len(answer.hits) <= 5:
