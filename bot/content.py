@@ -80,11 +80,15 @@ class ContentStore:
         """
         async with self._reload_lock:
             started = time.perf_counter()
-            new = await asyncio.to_thread(self._build)
             old = self._library
+            new, diff = await asyncio.to_thread(self._build_and_diff, old)
             self._library = new
-            diff = diff_articles(old.articles if old else {}, new.articles)
             return ReloadResult(diff=diff, report=new.report, seconds=time.perf_counter() - started)
+
+    def _build_and_diff(self, old: Library | None) -> tuple[Library, LibraryDiff]:
+        # The diff touches every article: on a large collection that is CPU work for the worker thread too.
+        new = self._build()
+        return new, diff_articles(old.articles if old else {}, new.articles)
 
     async def answer(self, question: str, k: int) -> Answer:
         library = self.library

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pydantic import BaseModel
 
 from .models import Article
@@ -17,7 +19,7 @@ class LibraryDiff(BaseModel):
         return not (self.added or self.removed or self.changed)
 
 
-def diff_articles(old: dict[str, Article], new: dict[str, Article]) -> LibraryDiff:
+def diff_articles(old: Mapping[str, Article], new: Mapping[str, Article]) -> LibraryDiff:
     """Titles of articles added, removed and changed, matching articles by id."""
     return LibraryDiff(
         added=[a.title or a.id for i, a in new.items() if i not in old],
