@@ -8,11 +8,22 @@ operations, so a query only touches the postings of its own terms and the scores
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, model_validator
+
+# Passages are counted in chunks of about this many tokens, so the sort that counts (term, passage)
+# pairs never needs more than a few tens of MB, whatever the size of the collection.
+CHUNK_TOKENS = 2_000_000
+# Relative margin for sums added in a different order than rank-bm25's: far above their rounding
+# error, far below any real difference between scores.
+_SLACK = 1e-9
+# A binary-search lookup costs about this many postings of a dense pass.
+_LOOKUP_COST = 16
 
 
 class BM25Settings(BaseModel):
@@ -33,6 +44,50 @@ class BM25Settings(BaseModel):
         return self
 
 
+class _Vocabulary(dict[str, int]):
+    """Term -> id, where looking up a new term gives it the next id.
+
+    Ids so follow first appearance: the order rank-bm25's dicts see the terms in, which decides
+    the rounding of its average idf. Lookups of known terms run at plain dict speed.
+    """
+
+    def __missing__(self, term: str) -> int:
+        self[term] = term_id = len(self)
+        return term_id
+
+
+class _PairCounts:
+    """(term, passage, term frequency) for one chunk of passages, term-major, passages ascending."""
+
+    def __init__(self, passages: list[Sequence[str]], first: int, vocabulary: _Vocabulary) -> None:
+        self.lengths = np.fromiter(map(len, passages), dtype=np.int64, count=len(passages))
+        ids = np.fromiter(map(vocabulary.__getitem__, chain.from_iterable(passages)), dtype=np.int64,
+                          count=int(self.lengths.sum()))
+        local = np.repeat(np.arange(len(passages), dtype=np.int64), self.lengths)
+        keys, tf = np.unique(ids * len(passages) + local, return_counts=True)
+        del ids, local
+        terms = keys // len(passages)
+        self.passages = (keys - terms * len(passages) + first).astype(np.int32)
+        self.terms = terms.astype(np.int32)
+        self.tf = tf.astype(np.int32)
+
+
+def _count_pairs(corpus: Iterable[Sequence[str]], vocabulary: _Vocabulary, chunk_tokens: int) -> list[_PairCounts]:
+    chunks: list[_PairCounts] = []
+    pending: list[Sequence[str]] = []
+    pending_tokens = passages = 0
+    for tokens in corpus:
+        pending.append(tokens)
+        pending_tokens += len(tokens)
+        if pending_tokens >= chunk_tokens:
+            chunks.append(_PairCounts(pending, passages, vocabulary))
+            passages += len(pending)
+            pending, pending_tokens = [], 0
+    if pending:
+        chunks.append(_PairCounts(pending, passages, vocabulary))
+    return chunks
+
+
 class BM25Index:
     """The whole index: vocabulary, idf, and one CSR row of weights per term."""
 
@@ -46,6 +101,8 @@ class BM25Index:
         indices: np.ndarray,
         weights: np.ndarray,
         doc_count: int,
+        max_weight: np.ndarray,
+        min_weight: np.ndarray,
     ) -> None:
         self.settings = settings
         self.vocabulary = vocabulary
@@ -55,43 +112,62 @@ class BM25Index:
         self.indices = indices
         self.weights = weights
         self.doc_count = doc_count
+        # Each term's largest and smallest weight: bounds that let a query skip most postings.
+        self.max_weight = max_weight
+        self.min_weight = min_weight
         # BM25Plus gives every passage idf * delta for each known query term, matched or not.
         self._floor = idf * settings.delta if settings.variant == "bm25plus" else None
+        # Per-thread scratch scores, zeroed again after each query: allocating and zeroing
+        # doc_count floats per query costs more than a typical query at a million passages.
+        self._scratch = threading.local()
 
     @classmethod
-    def build(cls, corpus: Iterable[Sequence[str]], settings: BM25Settings | None = None) -> BM25Index:
+    def build(
+        cls, corpus: Iterable[Sequence[str]], settings: BM25Settings | None = None, *,
+        chunk_tokens: int = CHUNK_TOKENS,
+    ) -> BM25Index:
+        """Index tokenized passages. `chunk_tokens` trades build memory for fewer, larger sorts."""
         settings = settings or BM25Settings()
-        vocabulary: dict[str, int] = {}
-        term_ids: list[np.ndarray] = []
-        lengths: list[int] = []
-        for tokens in corpus:
-            # Ids in order of first appearance: the order rank-bm25's dicts see the terms in.
-            term_ids.append(np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in tokens),
-                                        dtype=np.int64, count=len(tokens)))
-            lengths.append(len(tokens))
-        doc_count = len(lengths)
-        doc_len = np.asarray(lengths, dtype=np.float64)
-        vocab_size = len(vocabulary)
-        if doc_count == 0 or vocab_size == 0:
-            empty = np.zeros(0)
-            return cls(settings, vocabulary, np.zeros(vocab_size, np.int64), np.zeros(vocab_size),
-                       np.zeros(vocab_size + 1, np.int64), np.zeros(0, np.int32), empty, doc_count)
-
-        # Count (term, doc) pairs with one sort of a combined key: term-major, so rows come out in order.
-        docs = np.repeat(np.arange(doc_count, dtype=np.int64), lengths)
-        keys = np.concatenate(term_ids) * doc_count + docs
-        del docs
-        keys, tf = np.unique(keys, return_counts=True)
-        terms = keys // doc_count
-        indices = (keys - terms * doc_count).astype(np.int32)
-        del keys
-        df = np.bincount(terms, minlength=vocab_size)
+        growing = _Vocabulary()
+        chunks = _count_pairs(corpus, growing, chunk_tokens)
+        vocabulary = dict(growing)
+        del growing
+        lengths = np.concatenate([c.lengths for c in chunks]) if chunks else np.zeros(0, np.int64)
+        doc_count, vocab_size = len(lengths), len(vocabulary)
+        df = np.zeros(vocab_size, np.int64)
+        for chunk in chunks:
+            df += np.bincount(chunk.terms, minlength=vocab_size)
         indptr = np.zeros(vocab_size + 1, dtype=np.int64)
         np.cumsum(df, out=indptr[1:])
+        if doc_count == 0 or vocab_size == 0:
+            nothing = np.zeros(vocab_size)
+            return cls(settings, vocabulary, df, nothing, indptr, np.zeros(0, np.int32), np.zeros(0), doc_count,
+                       nothing, nothing)
 
         idf = cls._idf(settings, df.astype(np.float64), doc_count)
-        weights = cls._weights(settings, idf[terms], tf.astype(np.float64), doc_len[indices], doc_len.mean())
-        return cls(settings, vocabulary, df, idf, indptr, indices, weights, doc_count)
+        # rank-bm25 divides the integer token total by the passage count.
+        avgdl = int(lengths.sum()) / doc_count
+        doc_len = lengths.astype(np.float64)
+        del lengths
+        indices = np.empty(indptr[-1], dtype=np.int32)
+        weights = np.empty(indptr[-1], dtype=np.float64)
+        # Chunks hold ascending passages, so appending each chunk's pairs to the end of their term's
+        # row (a counting sort) leaves every row sorted without a global sort.
+        row_end = indptr[:-1].copy()
+        while chunks:
+            chunk = chunks.pop(0)
+            counts = np.bincount(chunk.terms, minlength=vocab_size)
+            first_in_chunk = np.cumsum(counts) - counts
+            at = row_end[chunk.terms] + (np.arange(len(chunk.terms)) - first_in_chunk[chunk.terms])
+            indices[at] = chunk.passages
+            weights[at] = cls._weights(settings, idf[chunk.terms], chunk.tf.astype(np.float64),
+                                       doc_len[chunk.passages], avgdl)
+            row_end += counts
+            del chunk, at
+        # Every term has at least one posting, so no row is empty.
+        max_weight = np.maximum.reduceat(weights, indptr[:-1])
+        min_weight = np.minimum.reduceat(weights, indptr[:-1])
+        return cls(settings, vocabulary, df, idf, indptr, indices, weights, doc_count, max_weight, min_weight)
 
     @staticmethod
     def _idf(s: BM25Settings, df: np.ndarray, n: int) -> np.ndarray:
@@ -121,44 +197,190 @@ class BM25Index:
         vocabulary = self.vocabulary
         return [vocabulary[t] for t in tokens if t in vocabulary]
 
-    def scores(self, tokens: Sequence[str]) -> np.ndarray:
-        """Every passage's score: exactly `rank_bm25.<variant>.get_scores(tokens)`."""
+    def _row(self, term: int) -> slice:
+        return slice(int(self.indptr[term]), int(self.indptr[term + 1]))
+
+    def _scores_buffer(self) -> np.ndarray:
+        scratch = self._scratch
+        if getattr(scratch, "scores", None) is None:
+            scratch.scores = np.zeros(self.doc_count)
+        return scratch.scores
+
+    def _matches(self, terms: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(passages containing a query term, ascending; their summed weights, added in query order).
+
+        The reference computation: every posting of every query term is visited.
+        """
+        if len(set(terms)) == 1:
+            # One distinct term: its row is the answer; a repeated term adds its weight again.
+            row = self._row(terms[0])
+            values = np.array(self.weights[row])
+            for _ in terms[1:]:
+                values += self.weights[row]
+            return np.asarray(self.indices[row]), values
         scores = np.zeros(self.doc_count)
-        for term in self.term_ids(tokens):
-            row = slice(self.indptr[term], self.indptr[term + 1])
-            scores[self.indices[row]] += self.weights[row]
-            if self._floor is not None:
-                scores += self._floor[term]
+        touched = np.zeros(self.doc_count, dtype=bool)
+        for term in terms:
+            row = self._row(term)
+            np.add.at(scores, self.indices[row], self.weights[row])
+            touched[self.indices[row]] = True
+        passages = np.flatnonzero(touched)
+        return passages, scores[passages]
+
+    def _contenders(self, terms: list[int], k: int) -> np.ndarray:
+        """Passages, ascending, that include every passage of the exact top k (and a few more).
+
+        MaxScore: terms are summed rarest first, and the k-th best partial score so far is a floor
+        for the final k-th score. The commonest terms whose maximum weights add up to less than that
+        floor cannot lift an unseen passage into the top k, so their long posting lists are only
+        consulted for the few passages still in the running. Needs all weights positive.
+        Sums here are in any order; `_SLACK` keeps every passage whose exact score could tie.
+        """
+        distinct, repeats = np.unique(np.asarray(terms), return_counts=True)
+        lengths = self.indptr[distinct + 1] - self.indptr[distinct]
+        bounds = self.max_weight[distinct] * repeats * (1 + _SLACK)
+        by_rarity = np.argsort(lengths, kind="stable")
+        seeds = int(np.searchsorted(np.cumsum(lengths[by_rarity]), lengths.sum() // 8, side="right")) or 1
+        scores = self._scores_buffer()
+        added: list[int] = []
+        looked_up = np.zeros(0, np.int64)
+        try:
+            for i in by_rarity[:seeds]:
+                self._add_row(scores, distinct[i], repeats[i])
+                added.append(i)
+            above = self._reaching(scores, distinct[added], 0.0)
+            floor = _kth_largest(scores[above], k)
+            pending = by_rarity[seeds:]
+            while True:
+                # Lowest bounds first: the longest prefix whose bounds sum below the floor can be skipped.
+                pending = pending[np.argsort(bounds[pending], kind="stable")]
+                skippable = int(np.searchsorted(np.cumsum(bounds[pending]), floor * (1 - _SLACK), side="left"))
+                if skippable == len(pending):
+                    break
+                # Add the essential terms with the highest bounds (the rarest) first, in batches that
+                # double the postings added so far, raising the floor as cheaply as possible.
+                essential = pending[skippable:][::-1]
+                done = int(lengths[added].sum())
+                batch = int(np.searchsorted(np.cumsum(lengths[essential]), done, side="right")) or 1
+                for i in essential[:batch]:
+                    self._add_row(scores, distinct[i], repeats[i])
+                    added.append(i)
+                pending = np.setdiff1d(pending, essential[:batch], assume_unique=True)
+                # Passages at or above the floor: those that were, and those the batch lifted there.
+                above = _sorted_unique(np.concatenate((above[scores[above] >= floor],
+                                                       self._reaching(scores, distinct[essential[:batch]], floor))))
+                floor = max(floor, _kth_largest(scores[above], k))
+            # The skipped terms, highest bound first: each one lowers the best that the rest can add,
+            # so fewer passages stay in the running, and the commonest terms come last, when few
+            # passages are left to look up in their long lists.
+            skipped = pending[::-1]
+            remaining = float(bounds[skipped].sum())
+            passages = self._reaching(scores, distinct[added], floor * (1 - _SLACK) - remaining)
+            looked_up = passages
+            for i in skipped:
+                term, row = distinct[i], self._row(distinct[i])
+                if len(passages) * _LOOKUP_COST < row.stop - row.start:
+                    at, hit = self._lookup(term, passages)
+                    scores[passages[hit]] += self.weights[row][at[hit]] * repeats[i]
+                else:
+                    self._add_row(scores, term, repeats[i])
+                    added.append(i)
+                remaining -= bounds[i]
+                passages = passages[scores[passages] >= floor * (1 - _SLACK) - remaining]
+            partial = scores[passages]
+        except BaseException:
+            self._scratch.scores = None  # stopped half-way: never reuse a buffer that may be dirty
+            raise
+        self._clear(scores, distinct[added])
+        scores[looked_up] = 0.0
+        return passages[partial >= _kth_largest(partial, k) * (1 - _SLACK)]
+
+    def _reaching(self, scores: np.ndarray, terms: np.ndarray, threshold: float) -> np.ndarray:
+        """Passages (ascending) in the rows of `terms` whose score is at least `threshold`, or
+        simply in those rows when the threshold is not positive.
+
+        Weights are positive, so a passage in no row has score 0. Scanning every score costs about
+        a quarter of looking up a posting's score, hence the choice.
+        """
+        postings = int((self.indptr[terms + 1] - self.indptr[terms]).sum())
+        if postings * 4 > self.doc_count:
+            return np.flatnonzero(scores >= threshold) if threshold > 0 else np.flatnonzero(scores != 0)
+        if len(terms) == 1 and threshold <= 0:
+            return np.asarray(self.indices[self._row(terms[0])], dtype=np.int64)
+        rows = np.concatenate([self.indices[self._row(term)] for term in terms]).astype(np.int64)
+        if threshold > 0:
+            rows = rows[scores[rows] >= threshold]
+        return _sorted_unique(rows)
+
+    def _clear(self, scores: np.ndarray, terms: np.ndarray) -> None:
+        """Zero the scratch scores again after adding the rows of `terms`."""
+        if int((self.indptr[terms + 1] - self.indptr[terms]).sum()) * 16 > self.doc_count:
+            scores.fill(0.0)
+        else:
+            for term in terms:
+                scores[self.indices[self._row(term)]] = 0.0
+
+    def _add_row(self, scores: np.ndarray, term: int, repeats: int) -> None:
+        row = self._row(term)
+        np.add.at(scores, self.indices[row], self.weights[row] if repeats == 1 else self.weights[row] * repeats)
+
+    def _lookup(self, term: int, passages: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(position in the term's row, whether the term is there) for each of `passages` (ascending)."""
+        row = self.indices[self._row(term)]
+        at = np.minimum(np.searchsorted(row, passages), len(row) - 1)
+        return at, row[at] == passages
+
+    def _exact(self, terms: list[int], passages: np.ndarray) -> np.ndarray:
+        """Scores of a few passages, summed in query order exactly as rank-bm25 sums them."""
+        values = np.zeros(len(passages))
+        for term in terms:
+            at, hit = self._lookup(term, passages)
+            values[hit] += self.weights[self._row(term)][at[hit]]
+        return values
+
+    def _floor_total(self, terms: list[int]) -> float:
+        if self._floor is None:
+            return 0.0
+        return float(np.sum(self._floor[terms])) if terms else 0.0
+
+    def scores(self, tokens: Sequence[str]) -> np.ndarray:
+        """Every passage's score: exactly `rank_bm25.<variant>.get_scores(tokens)` (BM25Plus within rounding)."""
+        terms = self.term_ids(tokens)
+        scores = np.full(self.doc_count, self._floor_total(terms))
+        if terms:
+            passages, values = self._matches(terms)
+            scores[passages] += values
         return scores
 
     def top_k(self, tokens: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         """(passage ids, scores) of the best `k` passages that match at least one query term.
 
-        Best first; equal scores in passage order. Cost follows the query terms' postings.
+        Best first, equal scores in passage order: the head of a stable sort of `scores(tokens)`
+        restricted to matching passages, with the very same score values.
         """
         terms = self.term_ids(tokens)
         if not terms or k <= 0:
             return np.zeros(0, np.int64), np.zeros(0)
-        scores = np.zeros(self.doc_count)
-        floor = 0.0
-        rows = []
-        for term in terms:
-            row = slice(self.indptr[term], self.indptr[term + 1])
-            scores[self.indices[row]] += self.weights[row]
-            rows.append(self.indices[row])
-            if self._floor is not None:
-                floor += self._floor[term]
-        candidates = rows[0] if len(set(terms)) == 1 else np.unique(np.concatenate(rows))
-        values = scores[candidates] + floor
-        if len(candidates) > k:
-            # Partition the negated scores: argpartition(x, -k) degrades when most x are equal.
-            best = np.argpartition(-values, k - 1)[:k]
-            candidates, values = candidates[best], values[best]
-        order = np.lexsort((candidates, -values))
-        return candidates[order].astype(np.int64), values[order]
+        if len(set(terms)) > 1 and self.min_weight[terms].min() > 0:
+            passages = self._contenders(terms, k)
+            values = self._exact(terms, passages)
+        else:
+            passages, values = self._matches(terms)
+        floor = self._floor_total(terms)
+        if floor:
+            values = values + floor
+        if len(passages) > k:
+            # Everything above the k-th best value, then the earliest passages equal to it.
+            kth = _kth_largest(values, k)
+            above = np.flatnonzero(values > kth)
+            level = np.flatnonzero(values == kth)[: k - len(above)]
+            chosen = np.concatenate((above, level))
+            passages, values = passages[chosen], values[chosen]
+        order = np.lexsort((passages, -values))
+        return passages[order].astype(np.int64), values[order]
 
     def contains(self, term: int, passage: int) -> bool:
-        row = self.indices[self.indptr[term]:self.indptr[term + 1]]
+        row = self.indices[self._row(term)]
         at = np.searchsorted(row, passage)
         return bool(at < len(row) and row[at] == passage)
 
@@ -170,3 +392,17 @@ class BM25Index:
         """
         df = 0 if term is None else int(self.df[term])
         return float(np.log1p((self.doc_count - df + 0.5) / (df + 0.5)))
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    # np.unique hashes first in numpy 2.3+, several times slower than sorting for these arrays.
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+
+
+def _kth_largest(values: np.ndarray, k: int) -> float:
+    """The k-th largest value, or 0 when there are fewer than k. Partitions negated values because
+    argpartition(x, -k) degrades when most x are equal."""
+    if len(values) < k:
+        return 0.0
+    return float(-np.partition(-values, k - 1)[k - 1])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,6 +14,8 @@ from .highlight import best_sentences
 from .ingest import ContentError, Progress, read_content
 from .models import Answer, Article, Hit, LoadReport, Passage
 from .passages import PassageSettings, split_passages
+from .progress import PassageProgress, counted
+from .store import IndexCache, StoredLibrary, index_settings
 
 
 class RetrievalSettings(BaseModel):
@@ -38,20 +41,35 @@ class Library:
         articles: list[Article],
         settings: RetrievalSettings | None = None,
         report: LoadReport | None = None,
+        *,
+        stored: StoredLibrary | None = None,
+        progress: PassageProgress | None = None,
     ) -> None:
+        """Split `articles` into passages and index them, or adopt a `stored` library as saved.
+
+        `progress` hears (passages indexed, total) while indexing.
+        """
         self.settings = settings or RetrievalSettings()
         self.analyzer = Analyzer(self.settings.analyzer)
-        self.articles: dict[str, Article] = {a.id: a for a in articles}
-        self.passages: list[Passage] = []
-        self._passage_counts: dict[str, int] = {}
-        for article in articles:
-            found = split_passages(article, self.settings.passages)
-            self.passages.extend(found)
-            self._passage_counts[article.id] = len(found)
-        self.index = BM25Index.build(
-            (self._passage_terms(p) for p in self.passages), self.settings.bm25
-        )
-        self.report = report or LoadReport(root="", articles=len(articles), passages=len(self.passages))
+        if stored is not None:
+            # Read-only mappings and sequences that parse an article only when it is looked at.
+            self.articles: Mapping[str, Article] = stored.articles
+            self.passages: Sequence[Passage] = stored.passages
+            self._passage_counts: Mapping[str, int] = stored.passage_counts
+            self.index = stored.index
+        else:
+            self.articles = {a.id: a for a in articles}
+            passages: list[Passage] = []
+            self._passage_counts = {}
+            for article in articles:
+                found = split_passages(article, self.settings.passages)
+                passages.extend(found)
+                self._passage_counts[article.id] = len(found)
+            self.passages = passages
+            self.index = BM25Index.build(
+                counted((self._passage_terms(p) for p in passages), len(passages), progress), self.settings.bm25
+            )
+        self.report = report or LoadReport(root="", articles=len(self.articles), passages=len(self.passages))
 
     def _passage_terms(self, passage: Passage) -> list[str]:
         # A passage is found by its article's title and its subheading as well as by its own words.
@@ -60,21 +78,38 @@ class Library:
 
     @classmethod
     def load(
-        cls, path: str | Path, settings: RetrievalSettings | None = None, progress: Progress | None = None
+        cls, path: str | Path, settings: RetrievalSettings | None = None, progress: Progress | None = None,
+        *, index_dir: str | Path | None = None,
     ) -> Library:
         """Read a folder or a single file in any supported format.
 
         Bad files are skipped and listed in `report.skipped`; raises `ContentError` only when
-        the path itself cannot be read.
+        the path itself cannot be read. `progress` is called per file, and its `passages` method,
+        if it has one (see `TerminalProgress`), while indexing.
+
+        With `index_dir`, the built index is saved there, and a later load of unchanged content
+        with the same settings reuses it (`report.from_cache`) instead of rebuilding.
         """
         started = time.perf_counter()
         path = Path(path)
+        settings = settings or RetrievalSettings()
+        cache = None
+        if index_dir is not None:
+            cache = IndexCache(Path(index_dir), path, index_settings(settings))
+            stored = cache.load()
+            if stored is not None:
+                report = stored.report.model_copy(update={
+                    "root": str(path), "from_cache": True, "seconds": time.perf_counter() - started})
+                return cls([], settings, report, stored=stored)
         articles, skipped, files = read_content(path, progress)
-        library = cls(articles, settings)
-        library.report = LoadReport(
+        library = cls(articles, settings, progress=getattr(progress, "passages", None))
+        report = LoadReport(
             root=str(path), files=files, articles=len(library.articles), passages=len(library.passages),
-            skipped=skipped, seconds=time.perf_counter() - started,
+            skipped=skipped,
         )
+        if cache is not None:
+            cache.save(library.articles.values(), library.passages, library.index, report)
+        library.report = report.model_copy(update={"seconds": time.perf_counter() - started})
         return library
 
     def passage_count(self, article_id: str) -> int:

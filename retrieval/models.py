@@ -93,6 +93,7 @@ class LoadReport(_Frozen):
     passages: int = 0
     skipped: list[SkippedFile] = Field(default_factory=list)
     seconds: float = 0.0
+    from_cache: bool = Field(False, description="Whether the index was loaded from the saved index instead of built.")
 
     def summary(self) -> str:
         text = f"{self.articles} articles, {self.passages} passages from {self.files} files"

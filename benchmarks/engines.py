@@ -1,0 +1,130 @@
+"""The engines under test, each built and queried in a fresh process so its peak memory is its own.
+
+`python -m benchmarks.engines ENGINE FOLDER` loads the tokens saved in FOLDER, builds ENGINE's
+index, times the queries one at a time, saves full score vectors for the exactness sample, and
+prints one JSON line of results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+ENGINES = ("ours", "rank-bm25", "bm25s")
+# bm25s's own default scoring; rank-bm25 and ours are BM25Okapi (the Robertson idf with a floor).
+BM25S_METHOD = "lucene"
+K = 10
+
+
+def save_tokens(passages: list[list[str]], queries: list[list[str]], folder: Path) -> None:
+    """Tokens as one flat id array plus offsets: fast to load in each engine's process."""
+    vocabulary: dict[str, int] = {}
+    lengths = np.fromiter(map(len, passages), dtype=np.int64, count=len(passages))
+    ids = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for p in passages for t in p),
+                      dtype=np.int32, count=int(lengths.sum()))
+    np.save(folder / "ids.npy", ids)
+    np.save(folder / "offsets.npy", np.concatenate(([0], np.cumsum(lengths))))
+    (folder / "vocabulary.json").write_text(json.dumps(list(vocabulary)))
+    (folder / "queries.json").write_text(json.dumps(queries))
+
+
+def _load_passages(folder: Path, as_ids: bool) -> tuple[list[list], list[str]]:
+    terms = json.loads((folder / "vocabulary.json").read_text())
+    ids, offsets = np.load(folder / "ids.npy"), np.load(folder / "offsets.npy").tolist()
+    flat = ids.tolist() if as_ids else [terms[i] for i in ids.tolist()]
+    passages = [flat[a:b] for a, b in zip(offsets, offsets[1:])]
+    return passages, terms
+
+
+def _rss_mb(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _reset_peak() -> None:
+    # Linux resets the peak RSS on "5"; without it the peak also counts loading the tokens.
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+Query = Callable[[list[str]], object]
+Scores = Callable[[list[str]], np.ndarray]
+
+
+def _build(engine: str, passages: list[list], terms: list[str]) -> tuple[Query, Scores | None]:
+    if engine == "ours":
+        from retrieval.bm25 import BM25Index
+
+        index = BM25Index.build(passages)
+        return (lambda q: index.top_k(q, K)), index.scores
+    if engine == "rank-bm25":
+        from rank_bm25 import BM25Okapi
+
+        ranker = BM25Okapi(passages)
+
+        def rank_query(q: list[str]) -> object:
+            return np.argsort(ranker.get_scores(q))[::-1][:K]  # what BM25Okapi.get_top_n does
+
+        return rank_query, ranker.get_scores
+    import bm25s
+
+    retriever = bm25s.BM25(method=BM25S_METHOD)
+    retriever.index(bm25s.tokenization.Tokenized(ids=passages, vocab={t: i for i, t in enumerate(terms)}),
+                    show_progress=False)
+    term_id = {t: i for i, t in enumerate(terms)}
+
+    def bm25s_query(q: list[str]) -> object:
+        # Its token-ids API; unknown words are dropped, as its own tokenizer would.
+        return retriever.retrieve([[term_id[t] for t in q if t in term_id]], k=K, show_progress=False, n_threads=1)
+
+    return bm25s_query, None
+
+
+def run(engine: str, folder: Path, timed: int, exact: int) -> dict:
+    passages, terms = _load_passages(folder, as_ids=engine == "bm25s")
+    queries = json.loads((folder / "queries.json").read_text())
+    gc.collect()
+    baseline = _rss_mb("VmRSS")
+    _reset_peak()
+    started = time.perf_counter()
+    query, scores = _build(engine, passages, terms)
+    build_seconds = time.perf_counter() - started
+    peak = _rss_mb("VmHWM") - baseline
+
+    for q in queries[:3]:
+        query(q)  # warm caches and lazy imports before timing
+    latencies = []
+    for q in queries[:timed]:
+        started = time.perf_counter()
+        query(q)
+        latencies.append((time.perf_counter() - started) * 1000)
+    if scores is not None and exact:
+        np.save(folder / f"scores-{engine}.npy", np.stack([scores(q) for q in queries[:exact]]))
+    return {"engine": engine, "build_s": build_seconds, "peak_mb": peak, "latencies_ms": latencies}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("engine", choices=ENGINES)
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--timed", type=int, required=True, help="how many queries to time")
+    parser.add_argument("--exact", type=int, default=0, help="how many queries' full scores to save")
+    args = parser.parse_args(argv)
+    print(json.dumps(run(args.engine, args.folder, args.timed, args.exact)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""Cold build versus warm load of a saved index, through `Library.load(..., index_dir=...)`.
+
+    python -m benchmarks.store_speed --paragraphs 780000
+
+Writes a content folder of JSON Lines articles made from real text (paragraphs recombined from
+the shared evaluation sets, as in `corpus`), then loads it twice, each time in a fresh process:
+once building and saving the index, once loading what was saved. With --write, records the
+result in the Speed section of benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.passages import split_passages
+from retrieval.readers import SkipFile, read_file
+from retrieval.sentences import sentence_spans
+
+from .report import machine, update_readme
+from .speed import ROOT
+
+_PARAGRAPHS_PER_ARTICLE = 5
+_ARTICLES_PER_FILE = 5000
+
+_LOAD = """
+import json, resource, sys, time
+from retrieval import Library
+started = time.perf_counter()
+library = Library.load(sys.argv[1], index_dir=sys.argv[2])
+loaded = time.perf_counter() - started
+started = time.perf_counter()
+hits = library.search("what did the government say about the economy")
+first_search = time.perf_counter() - started
+print(json.dumps({"seconds": loaded, "from_cache": library.report.from_cache, "passages": len(library.passages),
+                  "articles": len(library.articles), "first_search_s": first_search, "hits": len(hits),
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _sentences(data: Path) -> list[list[str]]:
+    """The sentences of every real passage, passage by passage."""
+    found = []
+    for file in sorted(data.glob("*/corpus.jsonl.gz")) + sorted(data.glob("sotu/*.jsonl.gz")):
+        try:
+            articles = read_file(file, file.name, [])
+        except SkipFile:
+            continue
+        for article in articles:
+            for passage in split_passages(article):
+                sentences = [passage.text[a:b] for a, b in sentence_spans(passage.text)]
+                if sentences:
+                    found.append(sentences)
+    return found
+
+
+def write_content(folder: Path, paragraphs: int, data: Path, seed: int = 0) -> None:
+    """Articles of recombined real paragraphs: the first sentences of one, the last of another."""
+    real = _sentences(data)
+    rng = np.random.default_rng(seed)
+    articles = paragraphs // _PARAGRAPHS_PER_ARTICLE
+    firsts = rng.integers(0, len(real), (articles, _PARAGRAPHS_PER_ARTICLE))
+    seconds = rng.integers(0, len(real), (articles, _PARAGRAPHS_PER_ARTICLE))
+    for start in range(0, articles, _ARTICLES_PER_FILE):
+        lines = []
+        for n in range(start, min(start + _ARTICLES_PER_FILE, articles)):
+            text = "\n\n".join(
+                " ".join(real[a][: max(1, len(real[a]) // 2)] + real[b][len(real[b]) // 2:])
+                for a, b in zip(firsts[n].tolist(), seconds[n].tolist())
+            )
+            lines.append(json.dumps({"id": f"article-{n}", "title": real[int(firsts[n][0])][0][:80], "text": text}))
+        (folder / f"articles-{start // _ARTICLES_PER_FILE:04d}.jsonl").write_text("\n".join(lines), encoding="utf-8")
+
+
+def _load(content: Path, index_dir: Path) -> dict:
+    done = subprocess.run([sys.executable, "-c", _LOAD, str(content), str(index_dir)], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--paragraphs", type=int, default=780_000,
+                        help="paragraphs to write (the default gives about a million passages)")
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--write", action="store_true", help="update benchmarks/README.md")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bm25-store-") as work:
+        content, index_dir = Path(work) / "content", Path(work) / ".index"
+        content.mkdir()
+        write_content(content, args.paragraphs, args.data)
+        cold = _load(content, index_dir)
+        warm = _load(content, index_dir)
+        on_disk = sum(f.stat().st_size for f in index_dir.rglob("*") if f.is_file())
+    assert not cold["from_cache"] and warm["from_cache"], "the second load should have used the saved index"
+    body = (
+        f"Machine: {machine()}.\n\n"
+        f"{cold['articles']:,} articles, {cold['passages']:,} passages of recombined real paragraphs in JSON Lines "
+        f"files; each load in a fresh process (`python -m benchmarks.store_speed --paragraphs {args.paragraphs}`).\n\n"
+        "| load | seconds | peak RSS (MB) | first search (ms) |\n|---|---:|---:|---:|\n"
+        f"| cold: read, split, tokenize, build, save | {cold['seconds']:.1f} | {cold['peak_mb']:,.0f} "
+        f"| {cold['first_search_s'] * 1000:.1f} |\n"
+        f"| warm: load the saved index | {warm['seconds']:.2f} | {warm['peak_mb']:,.0f} "
+        f"| {warm['first_search_s'] * 1000:.1f} |\n\n"
+        f"Saved index on disk: {on_disk / 2**20:,.0f} MB. Target: warm load <= 1 s at 1M passages - "
+        f"{'met' if warm['seconds'] <= 1 else 'NOT met'}."
+    )
+    print(body)
+    if args.write:
+        update_readme(ROOT / "benchmarks" / "README.md", "Saved index: cold build vs warm load", body)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,379 @@
+"""A built library saved on disk next to a fingerprint of its content, loaded back in well under a second.
+
+Layout of the index folder::
+
+    current/            the saved library; replaced only as a whole, by renaming a finished folder
+        manifest.json   format, content fingerprint, and every file's size and checksum
+        *.npy           the BM25 arrays and passage offsets, memory-mapped on load
+        articles.jsonl  one article per line; an article is parsed only when it is looked at
+        *.json          vocabulary, article ids, subheadings, the load report
+    .tmp-PID-*/         a save in progress (or one killed half-way: removed by a later save)
+    .old-PID-*/         the previous index while the new one is renamed into place
+
+A save writes and fsyncs every file into a temporary folder, then renames it into place, so a
+save killed at any point leaves the previous index or none. A load checks the manifest's own
+checksum, the fingerprint, each file's size and checksum and each array's shape; any mismatch
+is logged with its reason and the library is rebuilt instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import mmap
+import os
+import secrets
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO, overload
+
+import numpy as np
+
+from .bm25 import BM25Index, BM25Settings
+from .ingest import content_files
+from .models import Article, LoadReport, Passage, relative_source
+
+log = logging.getLogger(__name__)
+
+# Bump whenever the layout or the meaning of a saved file changes.
+FORMAT_VERSION = 1
+CURRENT = "current"
+MANIFEST = "manifest.json"
+_ARRAYS = ("df", "idf", "indptr", "indices", "weights", "max_weight", "min_weight")
+# Files up to this size are checksummed whole; larger ones (the BM25 arrays, the articles) by
+# evenly spread samples, so that loading a million passages stays within a second.
+_FULL_CHECKSUM_BYTES = 8 * 2**20
+_SAMPLES, _SAMPLE_BYTES = 64, 64 * 2**10
+
+
+class StoreError(Exception):
+    """A saved index that cannot be used; the message is the reason, for the log."""
+
+
+def _code_digest() -> str:
+    # Any change to the retrieval code (readers, analyzer, passages, scoring) can change the index.
+    digest = hashlib.blake2b(digest_size=16)
+    package = Path(__file__).parent
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
+
+
+def index_settings(settings: Any) -> dict[str, Any]:
+    """The parts of `RetrievalSettings` that shape the index (not, say, the answer threshold)."""
+    return {part: getattr(settings, part).model_dump() for part in ("analyzer", "passages", "bm25")}
+
+
+def fingerprint(path: Path, settings: dict[str, Any]) -> dict[str, Any]:
+    """What the index depends on: every content file's relative path, size and mtime, the settings,
+    the retrieval code and the format. Equal fingerprints mean the saved index is still right."""
+    root = path if path.is_dir() else path.parent
+    files = []
+    for file in content_files(path):
+        try:
+            stat = file.stat()
+            files.append([relative_source(file, root), stat.st_size, stat.st_mtime_ns])
+        except OSError:
+            files.append([relative_source(file, root), None, None])
+    kind = "folder" if path.is_dir() else "file" if path.exists() else "missing"
+    return {"format": FORMAT_VERSION, "code": _code_digest(), "settings": settings, "kind": kind, "files": files}
+
+
+def _difference(saved: dict[str, Any], current: dict[str, Any]) -> str:
+    """Why a saved fingerprint no longer matches, in words."""
+    for key, what in (("format", "index format"), ("code", "retrieval code"), ("settings", "settings"),
+                      ("kind", "content path")):
+        if saved.get(key) != current[key]:
+            return f"{what} changed"
+    before = {name: (size, mtime) for name, size, mtime in saved.get("files", [])}
+    after = {name: (size, mtime) for name, size, mtime in current["files"]}
+    added = sorted(after.keys() - before.keys())
+    removed = sorted(before.keys() - after.keys())
+    modified = sorted(n for n in after.keys() & before.keys() if after[n] != before[n])
+    parts = [f"{len(names)} {label} (e.g. {names[0]})" for names, label in
+             ((added, "added"), (removed, "removed"), (modified, "modified")) if names]
+    return "content changed: " + ", ".join(parts) if parts else "content changed"
+
+
+def _checksum(path: Path, size: int) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as file:
+        if size <= _FULL_CHECKSUM_BYTES:
+            digest.update(file.read())
+        else:
+            for i in range(_SAMPLES + 1):
+                file.seek((size - _SAMPLE_BYTES) * i // _SAMPLES)
+                digest.update(file.read(_SAMPLE_BYTES))
+    return digest.hexdigest()
+
+
+def _write_durably(path: Path, write: Callable[[BinaryIO], object]) -> int:
+    """Write a file and fsync it; its size."""
+    with open(path, "wb") as file:
+        write(file)
+        file.flush()
+        os.fsync(file.fileno())
+    return path.stat().st_size
+
+
+def _fsync(path: Path) -> None:
+    """Make a written file or folder durable: a rename must never expose unwritten data."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sealed(body: dict[str, Any]) -> str:
+    text = json.dumps(body, sort_keys=True)
+    return json.dumps({"body": body, "checksum": hashlib.blake2b(text.encode(), digest_size=16).hexdigest()})
+
+
+def _unsealed(text: str) -> dict[str, Any]:
+    try:
+        sealed = json.loads(text)
+        body = sealed["body"]
+        checksum = hashlib.blake2b(json.dumps(body, sort_keys=True).encode(), digest_size=16).hexdigest()
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"manifest unreadable ({exc})") from None
+    if checksum != sealed.get("checksum"):
+        raise StoreError("manifest checksum mismatch")
+    return body
+
+
+class StoredArticles(Mapping[str, Article]):
+    """Articles by id, parsed from the saved JSON lines only when first looked at."""
+
+    def __init__(self, ids: list[str], lines: mmap.mmap | bytes, offsets: np.ndarray) -> None:
+        self._ids = ids
+        self._position = {article_id: i for i, article_id in enumerate(ids)}
+        self._lines = lines
+        self._offsets = offsets
+        self._parsed: dict[int, Article] = {}
+
+    def at(self, position: int) -> Article:
+        article = self._parsed.get(position)
+        if article is None:
+            start, end = int(self._offsets[position]), int(self._offsets[position + 1])
+            article = self._parsed[position] = Article.model_validate_json(self._lines[start:end])
+        return article
+
+    def __getitem__(self, article_id: str) -> Article:
+        return self.at(self._position[article_id])
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._position
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+class StoredPassages(Sequence[Passage]):
+    """Passages rebuilt on demand from their article's text and their saved offsets."""
+
+    def __init__(self, articles: StoredArticles, first_passage: np.ndarray, spans: np.ndarray,
+                 heading_ids: np.ndarray, headings: list[str]) -> None:
+        self._articles = articles
+        self._first_passage = first_passage
+        self._spans = spans
+        self._heading_ids = heading_ids
+        self._headings = headings
+
+    def _passage(self, i: int) -> Passage:
+        position = int(np.searchsorted(self._first_passage, i, side="right")) - 1
+        article = self._articles.at(position)
+        start, end = (int(x) for x in self._spans[i])
+        heading = int(self._heading_ids[i])
+        return Passage(article_id=article.id, ordinal=i - int(self._first_passage[position]),
+                       text=article.text[start:end], start=start, end=end,
+                       heading=None if heading < 0 else self._headings[heading])
+
+    @overload
+    def __getitem__(self, i: int) -> Passage: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Passage]: ...
+
+    def __getitem__(self, i: int | slice) -> Passage | list[Passage]:
+        if isinstance(i, slice):
+            return [self._passage(j) for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError("passage index out of range")
+        return self._passage(i)
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+
+@dataclass
+class StoredLibrary:
+    """Everything a Library needs to answer, as loaded from the index folder."""
+
+    articles: Mapping[str, Article]
+    passages: Sequence[Passage]
+    passage_counts: dict[str, int]
+    index: BM25Index
+    report: LoadReport
+
+
+class IndexCache:
+    """The saved index for one content path and one set of settings, in `folder`."""
+
+    def __init__(self, folder: Path, content: Path, settings: dict[str, Any]) -> None:
+        self.folder = folder
+        self.fingerprint = fingerprint(content, settings)
+
+    def load(self) -> StoredLibrary | None:
+        """The saved library if it is complete and still matches the content; else None, reason logged."""
+        try:
+            stored = self._read(self.folder / CURRENT)
+        except StoreError as exc:
+            log.info("index in %s not used, rebuilding: %s", self.folder, exc)
+            return None
+        except (OSError, EOFError, ValueError, KeyError, TypeError, IndexError) as exc:
+            log.warning("index in %s is damaged, rebuilding: %s", self.folder, exc)
+            return None
+        log.info("index loaded from %s", self.folder)
+        return stored
+
+    def _read(self, current: Path) -> StoredLibrary:
+        try:
+            body = _unsealed((current / MANIFEST).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise StoreError("no saved index") from None
+        if body.get("fingerprint") != self.fingerprint:
+            raise StoreError(_difference(body.get("fingerprint") or {}, self.fingerprint))
+        for name, expected in body["files"].items():
+            path = current / name
+            size = path.stat().st_size
+            if size != expected["size"] or _checksum(path, size) != expected["checksum"]:
+                raise StoreError(f"{name} is truncated or corrupted")
+        arrays = {}
+        for name, (dtype, shape) in body["arrays"].items():
+            array = np.load(current / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+            if array.dtype.str != dtype or list(array.shape) != shape:
+                raise StoreError(f"{name}.npy has the wrong shape or type")
+            arrays[name] = array
+
+        def text(name: str) -> Any:
+            return json.loads((current / name).read_text(encoding="utf-8"))
+
+        terms = text("vocabulary.json")
+        index = BM25Index(
+            BM25Settings.model_validate(body["bm25"]), dict(zip(terms, range(len(terms)))),
+            *(arrays[name] for name in _ARRAYS[:5]), body["doc_count"],
+            arrays["max_weight"], arrays["min_weight"],
+        )
+        ids = text("article_ids.json")
+        with open(current / "articles.jsonl", "rb") as file:
+            lines = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) if body["files"]["articles.jsonl"]["size"] else b""
+        articles = StoredArticles(ids, lines, arrays["article_offsets"])
+        first = arrays["first_passage"]
+        passages = StoredPassages(articles, first, arrays["passage_spans"], arrays["passage_headings"],
+                                  text("headings.json"))
+        counts = dict(zip(ids, np.diff(first).tolist()))
+        report = LoadReport.model_validate_json((current / "report.json").read_text(encoding="utf-8"))
+        if len(passages) != index.doc_count or len(first) != len(ids) + 1:
+            raise StoreError("passages and index disagree")
+        return StoredLibrary(articles, passages, counts, index, report)
+
+    def save(self, articles: Iterable[Article], passages: Sequence[Passage], index: BM25Index,
+             report: LoadReport) -> None:
+        """Save atomically; a failure is logged and leaves any previous index in place."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._remove_leftovers()
+            work = self.folder / f".tmp-{os.getpid()}-{secrets.token_hex(4)}"
+            work.mkdir()
+            try:
+                self._write(work, list(articles), passages, index, report)
+                self._swap_in(work)
+            except BaseException:
+                shutil.rmtree(work, ignore_errors=True)
+                raise
+        except OSError as exc:
+            log.warning("could not save the index in %s: %s", self.folder, exc)
+
+    def _write(self, work: Path, articles: list[Article], passages: Sequence[Passage], index: BM25Index,
+               report: LoadReport) -> None:
+        files: dict[str, dict[str, Any]] = {}
+        arrays: dict[str, tuple[str, list[int]]] = {}
+
+        def put(name: str, write: Callable[[BinaryIO], object]) -> None:
+            size = _write_durably(work / name, write)
+            files[name] = {"size": size, "checksum": _checksum(work / name, size)}
+
+        def put_array(name: str, array: np.ndarray) -> None:
+            array = np.ascontiguousarray(array)
+            put(f"{name}.npy", lambda file: np.save(file, array, allow_pickle=False))
+            arrays[name] = (array.dtype.str, list(array.shape))
+
+        def put_json(name: str, value: Any) -> None:
+            put(name, lambda file: file.write(json.dumps(value).encode()))
+
+        offsets = [0]
+
+        def write_articles(file: BinaryIO) -> None:
+            for article in articles:
+                line = article.model_dump_json().encode() + b"\n"
+                file.write(line)
+                offsets.append(offsets[-1] + len(line))
+
+        put("articles.jsonl", write_articles)
+        put_array("article_offsets", np.asarray(offsets, dtype=np.int64))
+        put_json("article_ids.json", [a.id for a in articles])
+        position = {a.id: i for i, a in enumerate(articles)}
+        first = np.zeros(len(articles) + 1, dtype=np.int64)
+        np.add.at(first, [position[p.article_id] + 1 for p in passages], 1)
+        put_array("first_passage", np.cumsum(first))
+        put_array("passage_spans", np.asarray([(p.start, p.end) for p in passages], dtype=np.int64).reshape(-1, 2))
+        headings: dict[str, int] = {}
+        put_array("passage_headings", np.asarray(
+            [-1 if p.heading is None else headings.setdefault(p.heading, len(headings)) for p in passages],
+            dtype=np.int32))
+        put_json("headings.json", list(headings))
+        put_json("vocabulary.json", list(index.vocabulary))
+        for name in _ARRAYS:
+            put_array(name, getattr(index, name))
+        put("report.json", lambda file: file.write(report.model_dump_json().encode()))
+        body = {"format": FORMAT_VERSION, "fingerprint": self.fingerprint, "files": files, "arrays": arrays,
+                "bm25": index.settings.model_dump(), "doc_count": index.doc_count}
+        # The manifest goes last: a folder without one is never loaded.
+        _write_durably(work / MANIFEST, lambda file: file.write(_sealed(body).encode()))
+        _fsync(work)
+
+    def _swap_in(self, work: Path) -> None:
+        current = self.folder / CURRENT
+        old = None
+        if current.exists():
+            old = self.folder / f".old-{os.getpid()}-{secrets.token_hex(4)}"
+            os.rename(current, old)
+        os.rename(work, current)
+        _fsync(self.folder)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def _remove_leftovers(self) -> None:
+        """Remove the temporary folders of saves whose process is gone (killed half-way)."""
+        for leftover in [*self.folder.glob(".tmp-*"), *self.folder.glob(".old-*")]:
+            pid = leftover.name.split("-")[1]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

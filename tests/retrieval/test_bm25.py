@@ -1,0 +1,176 @@
+"""BM25Index scores equal rank-bm25's, for all three variants, and top_k is the head of a full sort."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from unittest import mock
+
+import numpy as np
+import pytest
+from hypothesis import assume, example, given, settings
+from hypothesis import strategies as st
+from rank_bm25 import BM25L, BM25Okapi, BM25Plus
+
+from retrieval.bm25 import BM25Index, BM25Settings
+
+REFERENCE = {"okapi": BM25Okapi, "bm25l": BM25L, "bm25plus": BM25Plus}
+TOLERANCE = {"rtol": 1e-9, "atol": 1e-9}
+# A small alphabet so that terms repeat within and across passages (df up to N, idf <= 0 included).
+WORDS = ["apple", "bank", "cat", "dog", "egg", "fig", "gold", "hat"]
+UNKNOWN = ["zebra", "quartz"]
+
+corpora = st.lists(st.lists(st.sampled_from(WORDS), max_size=12), min_size=1, max_size=25).filter(
+    lambda docs: any(docs)  # rank-bm25 divides by zero on a collection without a single token
+)
+queries = st.lists(st.sampled_from(WORDS + UNKNOWN), max_size=6)
+
+
+@st.composite
+def bm25_settings(draw: st.DrawFn) -> BM25Settings:
+    variant = draw(st.sampled_from(list(REFERENCE)))
+    unit = st.floats(0.0, 1.0, allow_nan=False)
+    return BM25Settings(
+        variant=variant,
+        k1=draw(st.floats(0.05, 3.0, allow_nan=False)),
+        b=draw(unit),
+        epsilon=draw(unit),
+        delta=draw(st.floats(0.0, 2.0, allow_nan=False)) if variant != "okapi" else None,
+    )
+
+
+def reference(corpus: list[list[str]], s: BM25Settings):
+    if s.variant == "okapi":
+        return BM25Okapi(corpus, k1=s.k1, b=s.b, epsilon=s.epsilon)
+    return REFERENCE[s.variant](corpus, k1=s.k1, b=s.b, delta=s.delta)
+
+
+def expected_top(corpus: list[list[str]], scores: np.ndarray, query: list[str], k: int) -> list[int]:
+    """The head of a stable descending sort of the scores of passages sharing a term with the query."""
+    matching = [i for i, doc in enumerate(corpus) if set(doc) & set(query)]
+    return sorted(matching, key=lambda i: (-scores[i], i))[:k]
+
+
+@settings(max_examples=400, deadline=None)
+@given(corpus=corpora, query=queries, s=bm25_settings(), chunk_tokens=st.integers(1, 60))
+@example(corpus=[["apple"]], query=["apple"], s=BM25Settings(), chunk_tokens=1)  # N=1: idf < 0
+@example(corpus=[["apple", "bank"], ["apple"]], query=["apple", "apple", "zebra"], s=BM25Settings(), chunk_tokens=5)
+@example(corpus=[[], ["apple"], []], query=["apple"], s=BM25Settings(variant="bm25plus"), chunk_tokens=1)
+def test_scores_equal_rank_bm25(corpus, query, s, chunk_tokens):
+    # With b = 1 an empty passage has normalised length 0 and rank-bm25 computes 0/0 = nan for it;
+    # we give it 0. That is the one input where the scores differ.
+    assume(s.b < 1 or all(corpus))
+    index = BM25Index.build(corpus, s, chunk_tokens=chunk_tokens)
+    np.testing.assert_allclose(index.scores(query), reference(corpus, s).get_scores(query), **TOLERANCE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(corpus=corpora, query=queries, s=bm25_settings(), k=st.integers(1, 30))
+def test_top_k_is_the_head_of_a_full_sort(corpus, query, s, k):
+    assume(s.b < 1 or all(corpus))
+    index = BM25Index.build(corpus, s)
+    scores = index.scores(query)
+    ids, values = index.top_k(query, k)
+    top = expected_top(corpus, scores, query, k)
+    assert ids.tolist() == top
+    np.testing.assert_array_equal(values, scores[top])
+    np.testing.assert_allclose(values, reference(corpus, s).get_scores(query)[top], **TOLERANCE)
+
+
+@pytest.mark.parametrize("variant", list(REFERENCE))
+def test_tiny_collections_with_negative_idf(variant):
+    # In 1-3 passages most terms are in half of them or more: rank-bm25's Okapi idf goes negative
+    # and is replaced by epsilon times the average idf.
+    corpus = [["apple", "bank"], ["apple"], ["apple", "cat", "cat"]]
+    s = BM25Settings(variant=variant)
+    index = BM25Index.build(corpus, s)
+    for query in (["apple"], ["apple", "cat"], ["cat", "cat"], ["bank", "zebra"]):
+        np.testing.assert_allclose(index.scores(query), reference(corpus, s).get_scores(query), **TOLERANCE)
+    if variant == "okapi":
+        assert index.idf[index.vocabulary["apple"]] == pytest.approx(0.25 * reference(corpus, s).average_idf)
+
+
+def test_empty_collection():
+    index = BM25Index.build([])
+    assert index.doc_count == 0 and index.vocabulary == {}
+    assert index.scores(["apple"]).shape == (0,)
+    ids, values = index.top_k(["apple"], 5)
+    assert ids.size == 0 and values.size == 0
+
+
+def test_collection_of_empty_passages():
+    index = BM25Index.build([[], []])
+    assert index.scores(["apple"]).tolist() == [0.0, 0.0]
+    assert index.top_k(["apple"], 3)[0].size == 0
+
+
+@pytest.mark.parametrize("variant", list(REFERENCE))
+def test_query_of_only_unknown_words(variant):
+    corpus = [["apple", "bank"], ["cat"], ["dog", "apple"]]
+    s = BM25Settings(variant=variant)
+    index = BM25Index.build(corpus, s)
+    for query in (["zebra", "quartz"], []):
+        np.testing.assert_array_equal(index.scores(query), reference(corpus, s).get_scores(query))
+        assert index.top_k(query, 3)[0].size == 0
+
+
+def test_equal_scores_come_in_passage_order():
+    corpus = [["cat", "dog"], ["apple"], ["cat", "dog"], ["cat", "dog"], ["dog", "cat"]]
+    ids, values = BM25Index.build(corpus).top_k(["cat", "dog"], 3)
+    assert ids.tolist() == [0, 2, 3]
+    assert len(set(values.tolist())) == 1
+
+
+def test_k_at_most_zero_finds_nothing():
+    assert BM25Index.build([["cat"]]).top_k(["cat"], 0)[0].size == 0
+
+
+def test_chunked_build_gives_the_same_index():
+    rng = np.random.default_rng(7)
+    corpus = [list(rng.choice(WORDS, size=rng.integers(0, 20))) for _ in range(300)]
+    whole, chunked = BM25Index.build(corpus), BM25Index.build(corpus, chunk_tokens=7)
+    assert whole.vocabulary == chunked.vocabulary
+    for name in ("df", "idf", "indptr", "indices", "weights"):
+        np.testing.assert_array_equal(getattr(whole, name), getattr(chunked, name))
+
+
+def test_concurrent_queries_do_not_share_scratch_space():
+    rng = np.random.default_rng(3)
+    corpus = [list(rng.choice(WORDS, size=rng.integers(1, 15))) for _ in range(2000)]
+    index = BM25Index.build(corpus)
+    query_list = [list(rng.choice(WORDS + UNKNOWN, size=3)) for _ in range(200)]
+    expected = [index.top_k(q, 10) for q in query_list]
+    with ThreadPoolExecutor(4) as pool:
+        found = list(pool.map(lambda q: index.top_k(q, 10), query_list))
+    for (ids, values), (want_ids, want_values) in zip(found, expected):
+        np.testing.assert_array_equal(ids, want_ids)
+        np.testing.assert_array_equal(values, want_values)
+
+
+def zipf_corpus(seed: int, size: int) -> tuple[list[list[str]], np.random.Generator]:
+    """Passages over a Zipf vocabulary: a few very common terms, a long tail of rare ones."""
+    rng = np.random.default_rng(seed)
+    vocabulary = [f"t{i}" for i in range(300)]
+    weights = 1.0 / np.arange(1, 301) ** 1.1
+    weights /= weights.sum()
+    return [list(rng.choice(vocabulary, size=rng.integers(0, 40), p=weights)) for _ in range(size)], rng
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), variant=st.sampled_from(list(REFERENCE)), k=st.integers(1, 15),
+       lookup_cost=st.sampled_from([0, 16, 10**9]))
+def test_pruned_top_k_equals_the_full_sort(seed, variant, k, lookup_cost):
+    # Long queries mixing common and rare terms: the MaxScore path skips and looks up postings;
+    # lookup_cost 0 / 10**9 forces the lookup / dense branch for the skipped terms.
+    corpus, rng = zipf_corpus(seed, 400)
+    index = BM25Index.build(corpus, BM25Settings(variant=variant))
+    ranker = reference(corpus, BM25Settings(variant=variant))
+    for length in (2, 5, 12, 30):
+        query = [f"t{int(i)}" for i in rng.zipf(1.3, size=length) % 320]
+        with mock.patch("retrieval.bm25._LOOKUP_COST", lookup_cost):
+            ids, values = index.top_k(query, k)
+        scores = index.scores(query)
+        top = expected_top(corpus, scores, query, k)
+        assert ids.tolist() == top
+        np.testing.assert_array_equal(values, scores[top])
+        np.testing.assert_allclose(values, ranker.get_scores(query)[top], **TOLERANCE)
+
