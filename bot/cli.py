@@ -12,6 +12,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from retrieval import Answer, ContentError, Library
+from retrieval.progress import TerminalProgress
 
 from .render import render_answer
 from .settings import Settings, describe_errors
@@ -54,8 +55,11 @@ def _index_json(library: Library) -> dict:
 
 
 def _load(settings: Settings, content: Path | None, quiet: bool) -> Library:
-    path = content or settings.content_path
-    library = Library.load(path, settings.retrieval())
+    progress = TerminalProgress(enabled=not quiet)
+    # The saved index belongs to the configured collection; a one-off --content is built in memory.
+    index_dir = settings.index_path if content is None else None
+    library = Library.load(content or settings.content_path, settings.retrieval(), progress, index_dir=index_dir)
+    progress.finish(library.report)
     if not quiet:
         for skipped in library.report.skipped:
             print(f"warning: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)

@@ -55,7 +55,7 @@ class ContentStore:
             # A folder swapped for a file is an accident, not a new collection of one article.
             raise ReloadFailed(f"content path {str(path)!r} was a folder and is now a file")
         try:
-            library = Library.load(self.settings.content_path, self.settings.retrieval())
+            library = Library.load(path, self.settings.retrieval(), index_dir=self.settings.index_path)
         except ContentError as exc:
             raise ReloadFailed(str(exc)) from None
         except OSError as exc:

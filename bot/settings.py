@@ -45,6 +45,11 @@ class Settings(BaseSettings):
         default_factory=list, description="Roles allowed to /reload, besides members with Manage Server."
     )
     dev_guild_id: int | None = Field(None, description="A guild to sync slash commands to on start (instant).")
+    index_path: Path | None = Field(
+        Path(".index"),
+        description="Folder for the saved index, so a restart with unchanged content skips rebuilding. "
+                    "Empty to always rebuild.",
+    )
 
     top_k: int = Field(3, ge=1, le=10, description="How many passages /search and the no-answer hint consider.")
     no_answer_threshold: float = Field(
@@ -78,6 +83,11 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return [value]
         return value
+
+    @field_validator("index_path", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("log_level", mode="before")
     @classmethod
