@@ -121,14 +121,9 @@ def channel_payload(channel: Channel, world: World, *, permissions: int | None =
     return payload
 
 
-def guild_create_payload(world: World, members: Iterable[Member]) -> Json:
-    """GUILD_CREATE as sent after READY: the whole guild, marked available."""
+def guild_payload(world: World) -> Json:
+    """The guild object as REST returns it (GET /guilds/{id})."""
     guild: Guild = world.guild
-    channels = []
-    for channel in guild.channels.values():
-        data = channel_payload(channel, world)
-        del data["guild_id"]  # Discord omits it inside GUILD_CREATE
-        channels.append(data)
     return {
         "id": str(guild.id),
         "name": guild.name,
@@ -163,6 +158,19 @@ def guild_create_payload(world: World, members: Iterable[Member]) -> Json:
         "roles": [role_payload(r) for r in guild.roles.values()],
         "emojis": [],
         "stickers": [],
+    }
+
+
+def guild_create_payload(world: World, members: Iterable[Member]) -> Json:
+    """GUILD_CREATE as sent after READY: the whole guild, marked available."""
+    guild: Guild = world.guild
+    channels = []
+    for channel in guild.channels.values():
+        data = channel_payload(channel, world)
+        del data["guild_id"]  # Discord omits it inside GUILD_CREATE
+        channels.append(data)
+    return {
+        **guild_payload(world),
         "joined_at": guild.members[world.bot.id].joined_at,
         "large": False,
         "unavailable": False,

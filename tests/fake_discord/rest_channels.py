@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from .model import Channel
-from .payloads import Json, channel_payload, member_payload, rest_message, role_payload
+from .payloads import Json, channel_payload, guild_payload, member_payload, rest_message
 from .responses import (
     UNKNOWN_CHANNEL,
     UNKNOWN_GUILD,
@@ -125,27 +125,7 @@ class ChannelRoutes:
 
     async def get_guild(self, request: web.Request) -> web.Response:
         self._guild_check(request)
-        guild = self.fake.world.guild
-        return json_response(
-            {
-                "id": str(guild.id),
-                "name": guild.name,
-                "icon": None,
-                "owner_id": str(guild.owner_id),
-                "roles": [role_payload(r) for r in guild.roles.values()],
-                "emojis": [],
-                "stickers": [],
-                "features": [],
-                "preferred_locale": "en-US",
-                "verification_level": 0,
-                "default_message_notifications": 0,
-                "explicit_content_filter": 0,
-                "mfa_level": 0,
-                "nsfw_level": 0,
-                "premium_tier": 0,
-                "system_channel_flags": 0,
-            }
-        )
+        return json_response(guild_payload(self.fake.world))
 
     async def get_member(self, request: web.Request) -> web.Response:
         self._guild_check(request)
