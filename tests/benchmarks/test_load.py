@@ -1,0 +1,60 @@
+"""A two-second version of the load benchmark on the seeds: every question asked as a mention or with
+/ask gets exactly one answer, a moderator's /reload swaps the new article in under load, and the
+gateway heartbeat keeps going. Assertions are about counts and correctness, not speed: timing bounds
+are generous enough for a busy two-core CI machine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.load import DATA, NEW_ARTICLE_TITLE, LoadConfig, run_in_process, run_separate, stage_content
+
+SECONDS, RATE = 2.0, 5.0
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    folder = tmp_path / "content"
+    stage_content(folder, None, None, DATA, seed=0)
+    return folder
+
+
+@pytest.mark.parametrize("run", [run_separate, run_in_process], ids=["separate-processes", "one-process"])
+async def test_a_short_load_run_answers_every_question_exactly_once(content: Path, run) -> None:
+    config = LoadConfig(content=content, seconds=SECONDS, rate=RATE, heartbeat_ms=500, drain_seconds=20,
+                        settle_seconds=0.5, start_timeout=60)
+    report = await run(config)
+
+    asked = round(SECONDS * RATE)
+    assert report["asked"] == asked and not report["aborted"]
+    assert set(report["asked_by_kind"]) == {"mention", "ask"}
+    # Nothing lost, nothing duplicated, no answer the driver cannot match to a question.
+    assert report["lost"] == 0 and report["duplicated"] == 0 and report["stray_bot_messages"] == 0, report
+    assert report["answered"] == report["answer_messages"] == asked
+    # Well under both rate limits, so every question is really answered, and without errors.
+    assert set(report["outcomes"]) <= {"answer", "no_answer"}, report["outcomes"]
+    assert report["outcomes"].get("answer", 0) >= 1
+    assert report["by_category"].get("off_topic", {}).get("answer", 0) == 0
+    assert not report["rest_errors"] and not report["bot_log"]["counts"].get("ERROR")
+
+    # The reload happened halfway and said what it found; questions about the added article asked
+    # after it finished were answered from it.
+    reload = report["reload"]
+    assert reload["sent"] and reload["messages"] == 1
+    assert reload["reply"].startswith("Reloaded 3 articles") and reload["took_s"] is not None
+    answered_from_new, answered_after, refused = report["new_article_after_reload"]
+    assert answered_from_new == answered_after and refused == 0
+    new_titles = {r["title"] for r in report["records"] if r["category"] == "new_article" and r["after_reload"]}
+    assert new_titles <= {NEW_ARTICLE_TITLE}
+
+    # Every answer was timed; the bound only catches a stuck bot (Discord drops /ask after 3 s).
+    latency = report["latency_ms"]["all"]
+    assert latency["n"] == asked and latency["max"] < 10_000
+    # Heartbeats kept coming during the run, never two whole intervals late.
+    heartbeats = report["heartbeats"]
+    assert heartbeats["in_run"] >= 2
+    assert heartbeats["worst_lateness_ms"] < 1000 * heartbeats["interval_s"] * 2
+    rss = report["bot_rss_mb"]
+    assert rss["ready"]["rss"] > 0 and rss["after"]["rss"] > 0
