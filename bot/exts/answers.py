@@ -66,6 +66,15 @@ class Answers(commands.Cog):
             and looks_like_question(message.content)
         )
 
+    async def _reply(self, message: discord.Message, content: str | None = None,
+                     embed: discord.Embed | None = None) -> None:
+        """Reply, unless the bot is at Discord's global request rate: then drop it rather than be throttled."""
+        if not self.bot.limiter.reply_allowed():
+            log.warning("too many replies this second: dropped the reply to message %s from user %s",
+                        message.id, message.author.id)
+            return
+        await message.reply(content, embed=embed)
+
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         if not self._addressed_to_bot(message):
@@ -74,29 +83,31 @@ class Answers(commands.Cog):
         explicit = message.guild is None or self.bot.user in message.mentions or message.reference is not None
         if not question:
             if explicit:
-                await message.reply("Ask me a question about the articles, for example: "
-                                    "*Who is the article about?* Or use `/ask`.")
+                await self._reply(message, "Ask me a question about the articles, for example: "
+                                           "*Who is the article about?* Or use `/ask`.")
             return
         if len(question) > MAX_QUESTION_CHARS:
-            await message.reply(str(QuestionTooLong()))
+            await self._reply(message, str(QuestionTooLong()))
             return
         retry = self.bot.limiter.check(message.author.id)
         if retry is not None:
-            await message.reply(f"You're asking quickly: try again in {retry:.0f} s.", delete_after=10)
+            if explicit and self.bot.limiter.first_notice(message.author.id, retry):
+                await self._reply(message, f"You're asking quickly: try again in {retry:.0f} s.")
             return
         try:
             answer = await self.bot.content.answer(question, self.bot.settings.top_k)
             if answer.no_answer:
                 # In an answer channel, silence beats a "no answer" on every passing question.
                 if explicit:
-                    await message.reply(no_answer_message(answer))
+                    await self._reply(message, no_answer_message(answer))
                 return
-            await message.reply(embed=answer_embed(answer.hits[0]))
+            await self._reply(message, embed=answer_embed(answer.hits[0]))
         except Exception:
             log.exception("error answering message %s from user %s in channel %s", message.id, message.author.id,
                           message.channel.id)
             if explicit:
-                await message.reply("Something went wrong answering that. It has been logged; please try again later.")
+                await self._reply(message, "Something went wrong answering that. It has been logged; please try "
+                                           "again later.")
 
     # -- interactions ----------------------------------------------------------------------------
 
@@ -183,13 +194,15 @@ class Answers(commands.Cog):
             await interaction.response.send_message(text, ephemeral=True)
             return
         embed = answer_embed(answer.hits[0])
-        try:
-            await message.reply(embed=embed)
-        except discord.HTTPException:
-            # No permission to reply in that channel: answer through the interaction instead.
-            await interaction.response.send_message(f"Answer to {message.jump_url}", embed=embed)
-            return
-        await interaction.response.send_message("Answered \u2714", ephemeral=True)
+        if self.bot.limiter.reply_allowed():
+            try:
+                await message.reply(embed=embed)
+                await interaction.response.send_message("Answered \u2714", ephemeral=True)
+                return
+            except discord.HTTPException as exc:
+                log.info("could not reply to message %s (%s): answering through the interaction", message.id, exc)
+        # No permission to reply there, or at the global rate: an interaction response is exempt from it.
+        await interaction.response.send_message(f"Answer to {message.jump_url}", embed=embed)
 
 
 async def setup(bot: QABot) -> None:

@@ -1,0 +1,62 @@
+"""Rate limits: fair per member, and the bot's replies kept under Discord's global limit."""
+
+import pytest
+
+from bot import limits
+from bot.limits import QuestionLimiter, TokenBucket
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr(limits.time, "monotonic", clock)
+    return clock
+
+
+def test_an_evenly_spaced_stream_at_the_limit_is_never_refused(clock):
+    bucket = TokenBucket(50, 50)
+    refused = 0
+    for _ in range(3000):  # a minute at exactly 50 a second
+        refused += bucket.take() is not None
+        clock.now += 1 / 50
+    assert refused == 0
+
+
+def test_a_burst_over_capacity_is_refused_with_the_wait(clock):
+    bucket = TokenBucket(50, 50)
+    assert all(bucket.take() is None for _ in range(50))
+    assert bucket.take() == pytest.approx(1 / 50)
+
+
+def test_one_member_asking_fast_does_not_limit_another(clock):
+    limiter = QuestionLimiter(rate=5, per=30)
+    assert [limiter.check(1) for _ in range(5)] == [None] * 5
+    retry = limiter.check(1)
+    assert retry == pytest.approx(6.0)  # one question back every 30/5 seconds
+    assert limiter.check(2) is None
+    clock.now += 6
+    assert limiter.check(1) is None
+
+
+def test_a_member_over_the_limit_is_told_once_per_cooldown(clock):
+    limiter = QuestionLimiter(rate=1, per=10)
+    assert limiter.first_notice(7, 10) and not limiter.first_notice(7, 10)
+    clock.now += 10.1
+    assert limiter.first_notice(7, 10)
+
+
+def test_the_member_map_stays_bounded(clock, monkeypatch):
+    monkeypatch.setattr(limits, "_MAX_TRACKED_MEMBERS", 100)
+    limiter = QuestionLimiter(rate=5, per=30)
+    for member in range(1000):
+        limiter.check(member)
+        clock.now += 31
+    assert len(limiter._members) <= 101
