@@ -45,7 +45,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-DATA = Path("/work/shared/data")
+DATA = ROOT.parent / "shared" / "data"
 
 # Discord's ceiling for a bot. The heartbeat interval Discord announces (41.25 s) would give one
 # heartbeat a minute; 1 s gives ~60 in a 60 s run, so a late one shows.
