@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -20,6 +21,7 @@ import numpy as np
 
 from retrieval.analyzer import Analyzer
 from retrieval.passages import split_passages
+from retrieval.models import Article
 from retrieval.readers import SkipFile, read_file
 from retrieval.sentences import sentence_spans
 
@@ -37,17 +39,22 @@ class Collection:
     source: str  # what the text is, for the report
 
 
-def _real_passages(data: Path, analyzer: Analyzer, enough: int) -> list[Segments]:
-    """Passages of every set in turn, until there are `enough` of them (all, for large sizes)."""
-    files = sorted(data.glob("*/corpus.jsonl.gz")) + sorted(data.glob("sotu/*.jsonl.gz"))
-    found: list[Segments] = []
-    for file in files:
-        if len(found) >= enough:
-            break
+def shared_articles(data: Path) -> Iterator[tuple[str, list[Article]]]:
+    """Each shared set's articles in turn, with the set's name, read as the bot reads them."""
+    for file in sorted(data.glob("*/corpus.jsonl.gz")) + sorted(data.glob("sotu/*.jsonl.gz")):
         try:
             articles = read_file(file, file.name, [])
         except SkipFile:
             continue
+        yield file.parent.name, articles
+
+
+def _real_passages(data: Path, analyzer: Analyzer, enough: int) -> list[Segments]:
+    """Passages of every set in turn, until there are `enough` of them (all, for large sizes)."""
+    found: list[Segments] = []
+    for _, articles in shared_articles(data):
+        if len(found) >= enough:
+            break
         for article in articles:
             for passage in split_passages(article):
                 head = analyzer(" ".join(filter(None, (article.title, passage.heading))))

@@ -99,16 +99,11 @@ class BuiltContent:
 
 def _real_articles(data: Path) -> Iterator[Any]:
     """Articles of every shared set in turn (news, abstracts, Wikipedia, speeches), as the bot reads them."""
-    from retrieval.readers import SkipFile, read_file
+    from benchmarks.corpus import shared_articles
 
-    files = sorted(data.glob("*/corpus.jsonl.gz")) + sorted(data.glob("sotu/*.jsonl.gz"))
-    for file in files:
-        try:
-            articles = read_file(file, file.name, [])
-        except SkipFile:
-            continue
+    for name, articles in shared_articles(data):
         for article in articles:
-            yield file.parent.name, article
+            yield name, article
 
 
 def build_library(folder: Path, passages: int, data: Path = DATA, seed: int = 0) -> BuiltContent:
@@ -828,20 +823,11 @@ def _same_title(shown: str | None, expected: str | None) -> bool:
 
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    memory = "unknown RAM"
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
-        kib = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                       if line.startswith("MemTotal")))
-        memory = f"{kib / 2**20:.0f} GB RAM"
-    except (OSError, StopIteration, ValueError):
-        pass
     import discord
 
-    return (f"{os.cpu_count()} cores ({cpu}), {memory}, Python {platform.python_version()}, "
-            f"discord.py {discord.__version__}, {platform.system()} {platform.release()}")
+    from benchmarks.report import machine as hardware
+
+    return f"{hardware()}, discord.py {discord.__version__}, {platform.system()} {platform.release()}"
 
 
 def code_version() -> str:

@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.passages import split_passages
-from retrieval.readers import SkipFile, read_file
 from retrieval.sentences import sentence_spans
 
+from .corpus import shared_articles
 from .report import machine, update_readme
 from .speed import ROOT
 
@@ -47,11 +47,7 @@ print(json.dumps({"seconds": loaded, "from_cache": library.report.from_cache, "p
 def _sentences(data: Path) -> list[list[str]]:
     """The sentences of every real passage, passage by passage."""
     found = []
-    for file in sorted(data.glob("*/corpus.jsonl.gz")) + sorted(data.glob("sotu/*.jsonl.gz")):
-        try:
-            articles = read_file(file, file.name, [])
-        except SkipFile:
-            continue
+    for _, articles in shared_articles(data):
         for article in articles:
             for passage in split_passages(article):
                 sentences = [passage.text[a:b] for a, b in sentence_spans(passage.text)]
