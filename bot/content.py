@@ -5,21 +5,46 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import multiprocessing
+import os
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from pathlib import Path
 
-from retrieval import Answer, ContentError, Library, LoadReport
+from retrieval import Answer, ContentError, Library, LoadReport, RetrievalSettings
 from retrieval.diff import LibraryDiff, diff_articles
 
 from .settings import Settings
 
 log = logging.getLogger(__name__)
 
+# About 15,000 passages of text. Below it a build takes a second or two on a worker thread; above it,
+# a thread's build competes with the event loop for the GIL for minutes (seconds-long stalls were
+# measured at a million passages), so the build moves to a child process.
+CHILD_BUILD_BYTES = 16 * 2**20
 # Above this many passages a search can take milliseconds: run it on a worker thread so the
 # gateway heartbeat and other members' questions are never held up.
 THREADED_SEARCH_PASSAGES = 200_000
+
+
+def content_bytes(path: Path) -> int:
+    """Total size of the files under `path`: a cheap forecast of how long building will take."""
+    if path.is_file():
+        return path.stat().st_size
+    total = 0
+    for folder, _, files in os.walk(path):
+        for name in files:
+            with suppress(OSError):
+                total += (Path(folder) / name).stat().st_size
+    return total
+
+
+def _save_index(path: Path, settings: RetrievalSettings, index_dir: Path) -> None:
+    """In the child process: build the library and save its index."""
+    Library.load(path, settings, index_dir=index_dir)
 
 
 @contextmanager
@@ -76,8 +101,14 @@ class ContentStore:
         if self._was_folder and path.exists() and not path.is_dir():
             # A folder swapped for a file is an accident, not a new collection of one article.
             raise ReloadFailed(f"content path {str(path)!r} was a folder and is now a file")
+        settings, index_dir = self.settings.retrieval(), self.settings.index_path
         try:
-            library = Library.load(path, self.settings.retrieval(), index_dir=self.settings.index_path)
+            if index_dir is not None and content_bytes(path) >= CHILD_BUILD_BYTES:
+                # A large build runs in a child process, with its own memory and its own GIL, and
+                # saves the index; the bot then maps the saved index in well under a second.
+                with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as child:
+                    child.submit(_save_index, path, settings, index_dir).result()
+            library = Library.load(path, settings, index_dir=index_dir)
         except ContentError as exc:
             raise ReloadFailed(str(exc)) from None
         except OSError as exc:

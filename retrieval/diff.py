@@ -19,10 +19,20 @@ class LibraryDiff(BaseModel):
         return not (self.added or self.removed or self.changed)
 
 
+def _saved_form(articles: Mapping[str, Article], article_id: str) -> bytes:
+    # A saved library gives its articles' JSON without parsing them (and keeping them parsed).
+    saved_json = getattr(articles, "saved_json", None)
+    return saved_json(article_id) if saved_json else articles[article_id].model_dump_json().encode()
+
+
 def diff_articles(old: Mapping[str, Article], new: Mapping[str, Article]) -> LibraryDiff:
     """Titles of articles added, removed and changed, matching articles by id."""
+    def title(articles: Mapping[str, Article], article_id: str) -> str:
+        article = articles[article_id]
+        return article.title or article.id
+
     return LibraryDiff(
-        added=[a.title or a.id for i, a in new.items() if i not in old],
-        removed=[a.title or a.id for i, a in old.items() if i not in new],
-        changed=[a.title or a.id for i, a in new.items() if i in old and old[i] != a],
+        added=[title(new, i) for i in new if i not in old],
+        removed=[title(old, i) for i in old if i not in new],
+        changed=[title(new, i) for i in new if i in old and _saved_form(old, i) != _saved_form(new, i)],
     )

@@ -165,6 +165,12 @@ class StoredArticles(Mapping[str, Article]):
     def __getitem__(self, article_id: str) -> Article:
         return self.at(self._position[article_id])
 
+    def saved_json(self, article_id: str) -> bytes:
+        """The article exactly as saved (`model_dump_json`), without parsing or caching it."""
+        position = self._position[article_id]
+        start, end = int(self._offsets[position]), int(self._offsets[position + 1])
+        return bytes(self._lines[start:end]).rstrip(b"\n")
+
     def __contains__(self, article_id: object) -> bool:
         return article_id in self._position
 

@@ -327,3 +327,19 @@ def test_create_bot_touches_no_network_and_asks_only_for_needed_intents(content)
     assert bot.intents.message_content is False and bot.intents.members is False and bot.intents.presences is False
     assert bot.allowed_mentions.to_dict() == {"parse": []}
     assert create_bot(Settings(_env_file=None, message_content_intent=True)).intents.message_content
+
+
+async def test_a_large_collection_is_built_in_a_child_process_and_served_from_the_saved_index(
+    fake_discord, content, monkeypatch
+):
+    from bot import content as content_module
+
+    monkeypatch.setattr(content_module, "CHILD_BUILD_BYTES", 0)  # treat the seeds as large
+    async with running(fake_discord, content) as bot:
+        assert bot.content.library.report.from_cache  # built by the child, mapped by the bot
+        (content / "lunar.md").write_text("# Lunar Greenhouse\n\nAstronauts harvested twelve heads of lettuce.\n")
+        report = await (await fake_discord.invoke_slash("reload", user=fake_discord.admin)).answer(timeout=30)
+        after = await (await fake_discord.invoke_slash("ask", {"question": "How many heads of lettuce did the "
+                                                                            "astronauts harvest?"})).answer()
+    assert "+ Lunar Greenhouse" in report["content"] and "No article changed" not in report["content"]
+    assert "twelve heads of lettuce" in after["embeds"][0]["description"]
