@@ -352,6 +352,11 @@ class BM25Index:
             scores[passages] += values
         return scores
 
+    def scores_of(self, tokens: Sequence[str], passages: Sequence[int] | np.ndarray) -> np.ndarray:
+        """`scores(tokens)[passages]`, at a cost that follows the passages asked about, not the collection."""
+        terms = self.term_ids(tokens)
+        return self._exact(terms, np.asarray(passages, dtype=np.int64)) + self._floor_total(terms)
+
     def top_k(self, tokens: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         """(passage ids, scores) of the best `k` passages that match at least one query term.
 

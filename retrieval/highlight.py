@@ -1,25 +1,26 @@
-"""Which sentence of a passage answers the question: the one covering most of its term weight."""
+"""Which sentence of a passage answers the question: the one holding most of the question's rare words."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections import Counter
 
-from .sentences import sentence_spans
+from .rerank import Question
+from .sentences import Sentences
 
 
-def best_sentences(
-    text: str, question_terms: dict[str, float], analyze: Callable[[str], list[str]]
-) -> list[tuple[int, int]]:
-    """Spans of the best-matching sentence in `text` ([] when no sentence shares a term).
+def best_sentences(question: Question, sentences: Sentences) -> list[tuple[int, int]]:
+    """Spans of the best-matching sentence ([] when no sentence shares a term with the question).
 
-    `question_terms` maps each distinct question term to its weight. A sentence scores the summed
-    weight of the question terms it contains; ties go to the earlier sentence.
+    A sentence scores the weight of the question terms it holds, each weight scaled by a sentence-level
+    idf, log(1 + sentences / sentences holding the term): the topic word that every sentence repeats
+    cannot tell them apart. Ties go to the earlier sentence.
     """
+    held = [set(terms) & question.weights.keys() for terms in sentences.terms]
+    spread = Counter(t for terms in held for t in terms)
     best: tuple[float, int] = (0.0, -1)
-    spans = sentence_spans(text)
-    for i, (start, end) in enumerate(spans):
-        terms = set(analyze(text[start:end]))
-        score = sum(weight for term, weight in question_terms.items() if term in terms)
+    for i, terms in enumerate(held):
+        score = sum(question.weights[t] * math.log1p(len(held) / spread[t]) for t in terms)
         if score > best[0]:
             best = (score, i)
-    return [spans[best[1]]] if best[1] >= 0 else []
+    return [sentences.spans[best[1]]] if best[1] >= 0 else []

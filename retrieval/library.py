@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -13,8 +14,10 @@ from .bm25 import BM25Index, BM25Settings
 from .highlight import best_sentences
 from .ingest import ContentError, Progress, read_content
 from .models import Answer, Article, Hit, LoadReport, Passage
-from .passages import PassageSettings, split_passages
+from .passages import PassageSettings, indexed_text, split_passages
 from .progress import PassageProgress, counted
+from .rerank import Question, RerankSettings, rerank
+from .sentences import analyzed_sentences
 from .store import IndexCache, StoredLibrary, index_settings
 
 
@@ -31,6 +34,7 @@ class RetrievalSettings(BaseModel):
         description="Below this share of the question's term weight matched by the best passage, "
                     "the answer is 'no answer'.",
     )
+    rerank: RerankSettings = RerankSettings()
 
 
 class Library:
@@ -51,6 +55,9 @@ class Library:
         """
         self.settings = settings or RetrievalSettings()
         self.analyzer = Analyzer(self.settings.analyzer)
+        # An article's text is joined from its paragraphs on every access: keep the recent few, since
+        # its passages are indexed one after another and re-ranking looks at a few articles at a time.
+        self._article_text = functools.lru_cache(maxsize=128)(lambda article_id: self.articles[article_id].text)
         if stored is not None:
             # Read-only mappings and sequences that parse an article only when it is looked at.
             self.articles: Mapping[str, Article] = stored.articles
@@ -72,9 +79,12 @@ class Library:
         self.report = report or LoadReport(root="", articles=len(self.articles), passages=len(self.passages))
 
     def _passage_terms(self, passage: Passage) -> list[str]:
-        # A passage is found by its article's title and its subheading as well as by its own words.
-        article = self.articles[passage.article_id]
-        return self.analyzer(" ".join(filter(None, (article.title, passage.heading, passage.text))))
+        return self.analyzer(self.indexed_text(passage))
+
+    def indexed_text(self, passage: Passage) -> str:
+        """The text a passage is indexed by (see `passages.indexed_text`)."""
+        return indexed_text(self.articles[passage.article_id], self._article_text(passage.article_id), passage,
+                            self.settings.passages.max_chars)
 
     @classmethod
     def load(
@@ -116,11 +126,18 @@ class Library:
         return self._passage_counts.get(article_id, 0)
 
     def answer(self, question: str, k: int = 5) -> Answer:
-        """Ranked hits for a question, and whether the best one is good enough to quote."""
+        """Ranked hits for a question, and whether the best one is good enough to quote.
+
+        BM25 finds the candidates, and each hit keeps its exact rank-bm25 score; the best
+        `settings.rerank.depth` of them are then re-ordered as `rerank.py` explains.
+        """
         terms = self.analyzer(question)
-        ids, scores = self.index.top_k(terms, k)
-        hits = [self._hit(int(i), float(s), terms) for i, s in zip(ids, scores) if s > 0]
-        coverage = self._coverage(terms, int(ids[0])) if hits else 0.0
+        ids, scores = self.index.top_k(terms, max(k, self.settings.rerank.depth))
+        ids, scores = ids[scores > 0].tolist(), scores[scores > 0].tolist()
+        query = Question(terms, self._weights(terms))
+        order = rerank(self, query, ids, scores)[:k]
+        hits = [self._hit(ids[n], scores[n], query) for n in order]
+        coverage = self._coverage(terms, ids[order[0]]) if hits else 0.0
         no_answer = not hits or coverage < self.settings.min_coverage
         return Answer(question=question, hits=hits, no_answer=no_answer, coverage=coverage)
 
@@ -140,14 +157,14 @@ class Library:
         matched = sum(w for t, w in weights.items() if t in vocabulary and self.index.contains(vocabulary[t], passage))
         return matched / total if total else 0.0
 
-    def _hit(self, passage_id: int, score: float, terms: list[str]) -> Hit:
+    def _hit(self, passage_id: int, score: float, question: Question) -> Hit:
         passage = self.passages[passage_id]
         return Hit(
             score=score,
             passage=passage,
             article=self.articles[passage.article_id],
             passage_count=self.passage_count(passage.article_id),
-            highlight=best_sentences(passage.text, self._weights(terms), self.analyzer),
+            highlight=best_sentences(question, analyzed_sentences(passage.text, self.analyzer)),
         )
 
     def find_articles(self, text: str, limit: int = 25) -> list[Article]:

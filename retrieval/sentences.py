@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
 
 # Words after which a full stop rarely ends a sentence.
 _ABBREVIATIONS = frozenset(
@@ -29,3 +32,24 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     if tail.strip():
         spans.append((start, start + len(tail)))
     return [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in spans if text[a:b].strip()]
+
+
+@dataclass(frozen=True)
+class Sentences:
+    """A passage's sentences, each analyzed: what the re-ranker and the highlight look at."""
+
+    spans: list[tuple[int, int]]
+    terms: list[list[str]]
+
+    def all_terms(self) -> list[str]:
+        return [t for terms in self.terms for t in terms]
+
+
+@lru_cache(maxsize=4096)
+def analyzed_sentences(text: str, analyze: Callable[[str], list[str]]) -> Sentences:
+    """`text` cut into sentences and each one analyzed.
+
+    Cached: every question re-ranks a hundred passages, and related questions meet the same ones again.
+    """
+    spans = sentence_spans(text)
+    return Sentences(spans, [analyze(text[a:b]) for a, b in spans])

@@ -174,3 +174,11 @@ def test_pruned_top_k_equals_the_full_sort(seed, variant, k, lookup_cost):
         np.testing.assert_array_equal(values, scores[top])
         np.testing.assert_allclose(values, ranker.get_scores(query)[top], **TOLERANCE)
 
+
+
+@given(corpus=st.lists(st.lists(st.sampled_from("abcdefgh"), max_size=12), min_size=1, max_size=30),
+       query=st.lists(st.sampled_from("abcdefghz"), max_size=6), data=st.data())
+def test_scores_of_some_passages_equal_the_full_scores_at_those_passages(corpus, query, data):
+    index = BM25Index.build(corpus)
+    passages = data.draw(st.lists(st.integers(0, len(corpus) - 1), max_size=10))
+    np.testing.assert_allclose(index.scores_of(query, passages), index.scores(query)[passages], rtol=0, atol=1e-12)

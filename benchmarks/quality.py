@@ -1,0 +1,379 @@
+"""Answer quality on public retrieval sets, measured through the same `Library` code path the bot uses.
+
+    python -m benchmarks.quality [--data ../shared/data] [--sets squad-v1.1-dev scifact ...] [--settings JSON]
+
+Each set's `corpus.jsonl.gz` is read by `Library.load`: the JSON Lines reader, passage splitting, the
+analyzer, BM25 and the re-ranker all run exactly as for the bot's own content. The bot ranks passages,
+the judgements name documents: a document may be cut into several passages, and it ranks where its
+best (first-ranked) passage ranks. Rankings come from `Library.answer(question, k).hits`, which are
+ranked whether or not the library would decline to answer, with k large enough to reach `DEPTH`
+documents.
+
+Metrics are averaged over the queries with at least one judged-relevant document (trec_eval's
+convention), with BEIR's definitions: nDCG@10 with linear gain on graded judgements (trec_eval
+`ndcg_cut.10`), R@k = share of the relevant documents in the top k, MRR@10. For SQuAD (one relevant
+paragraph per question) R@1 and R@5 are top-1 and top-5 accuracy.
+
+Tuning and held-out parts (`parts`): settings were chosen on the tuning part of each set only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import math
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from statistics import fmean
+from typing import TextIO
+
+from retrieval import Hit, Library, RetrievalSettings
+
+DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"  # beside the checkout
+DEPTH = 100
+SQUAD = "squad-v1.1-dev"
+ALL_SETS = (SQUAD, "scifact", "nfcorpus", "cranfield", "cisi", "medline", "npl", "adi")
+# No-answer thresholds compared in the report, around the default.
+THRESHOLDS = (0.3, 0.4, 0.45, 0.5, 0.55, 0.6)
+
+Grades = dict[str, int]  # document id -> relevance grade (>= 1)
+Qrels = dict[str, Grades]  # query id -> its judged-relevant documents
+
+
+# --- Judged sets ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class JudgedSet:
+    """A corpus file, its judged questions, and the documents that answer each one."""
+
+    name: str
+    folder: Path
+    queries: dict[str, str]
+    qrels: Qrels
+
+    @property
+    def corpus(self) -> Path:
+        return self.folder / "corpus.jsonl.gz"
+
+
+def read_judged_set(folder: Path, split: str = "test") -> JudgedSet:
+    """A set in the common layout; `split="train"` reads `queries_train.jsonl` and `qrels_train.tsv`."""
+    suffix = "" if split == "test" else f"_{split}"
+    qrels: Qrels = {}
+    with open(folder / f"qrels{suffix}.tsv", encoding="utf-8") as lines:
+        next(lines)  # header
+        for line in lines:
+            query, doc, grade = line.rstrip("\n").split("\t")
+            if int(grade) > 0:
+                qrels.setdefault(query, {})[doc] = int(grade)
+    queries = {}
+    with open(folder / f"queries{suffix}.jsonl", encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            if record["id"] in qrels:
+                queries[record["id"]] = record["text"]
+    qrels = {q: grades for q, grades in qrels.items() if q in queries}
+    return JudgedSet(folder.name if split == "test" else f"{folder.name}:{split}", folder, queries, qrels)
+
+
+def all_questions(folder: Path) -> list[str]:
+    """Every question of a set, judged or not."""
+    with open(folder / "queries.jsonl", encoding="utf-8") as lines:
+        return [json.loads(line)["text"] for line in lines]
+
+
+def parts(judged: JudgedSet) -> dict[str, Qrels]:
+    """The tuning and held-out parts of a set's judged questions.
+
+    SQuAD: questions on even-numbered articles tune, odd ones are held out (a split by article, so no
+    paragraph is seen from both sides). SciFact: its train split tunes, its test split is held out.
+    The others have no split: every other judged query (1st, 3rd, ... in qrels order) tunes.
+    """
+    if judged.name == SQUAD:
+        halves: dict[str, Qrels] = {"tuning": {}, "held-out": {}}
+        for query, grades in judged.qrels.items():
+            article = int(next(iter(grades)).split("_")[0])
+            halves["tuning" if article % 2 == 0 else "held-out"][query] = grades
+        return halves
+    if judged.folder.name == "scifact":
+        return {"tuning" if judged.name.endswith(":train") else "held-out": judged.qrels}
+    queries = list(judged.qrels)
+    return {"tuning": {q: judged.qrels[q] for q in queries[0::2]},
+            "held-out": {q: judged.qrels[q] for q in queries[1::2]}}
+
+
+# --- Metrics (one query) --------------------------------------------------------------------------------
+
+def ndcg(ranked: Sequence[str], grades: Grades, k: int = 10) -> float:
+    """nDCG@k, linear gain: sum of grade / log2(rank + 1), over the same for the ideal ordering."""
+    dcg = sum(grades.get(doc, 0) / math.log2(rank + 2) for rank, doc in enumerate(ranked[:k]))
+    ideal = sum(g / math.log2(rank + 2) for rank, g in enumerate(sorted(grades.values(), reverse=True)[:k]))
+    return dcg / ideal if ideal else 0.0
+
+
+def recall(ranked: Sequence[str], grades: Grades, k: int) -> float:
+    return len(set(ranked[:k]) & grades.keys()) / len(grades) if grades else 0.0
+
+
+def reciprocal_rank(ranked: Sequence[str], grades: Grades, k: int = 10) -> float:
+    return next((1 / (rank + 1) for rank, doc in enumerate(ranked[:k]) if doc in grades), 0.0)
+
+
+METRICS: dict[str, Callable[[Sequence[str], Grades], float]] = {
+    "nDCG@10": ndcg,
+    "R@1": lambda ranked, grades: recall(ranked, grades, 1),
+    "R@5": lambda ranked, grades: recall(ranked, grades, 5),
+    "R@10": lambda ranked, grades: recall(ranked, grades, 10),
+    "R@100": lambda ranked, grades: recall(ranked, grades, 100),
+    "MRR@10": reciprocal_rank,
+}
+
+
+def mean_metrics(runs: dict[str, Sequence[str]], qrels: Qrels) -> dict[str, float]:
+    """Every metric averaged over the judged queries; a query missing from `runs` ranked nothing."""
+    return {name: fmean(metric(runs.get(q, ()), grades) for q, grades in qrels.items()) if qrels else 0.0
+            for name, metric in METRICS.items()}
+
+
+# --- Ranking --------------------------------------------------------------------------------------------
+
+@dataclass
+class Ranked:
+    """What the library made of one question: documents in rank order, its best hit, its coverage."""
+
+    documents: list[str]
+    best: Hit | None
+    coverage: float
+
+
+def rank(library: Library, question: str, depth: int = DEPTH) -> Ranked:
+    """The documents the library ranks for a question, each at its best passage, at most `depth`."""
+    per_article = max(1.0, len(library.passages) / max(1, len(library.articles)))
+    k = math.ceil(depth * per_article * 1.25)
+    while True:
+        answer = library.answer(question, k)
+        documents = list(dict.fromkeys(hit.article.id for hit in answer.hits))
+        if len(documents) >= depth or len(answer.hits) < k:
+            return Ranked(documents[:depth], answer.hits[0] if answer.hits else None, answer.coverage)
+        k *= 2
+
+
+def rank_all(library: Library, judged: JudgedSet) -> dict[str, Ranked]:
+    return {query: rank(library, question) for query, question in judged.queries.items()}
+
+
+def reference_runs(judged: JudgedSet) -> dict[str, list[str]] | None:
+    """The bm25s baseline of BASELINES.md (method A), run here to compare on any part of a set.
+
+    None when bm25s (a test dependency) is not installed.
+    """
+    try:
+        import bm25s
+        import Stemmer
+    except ImportError:
+        return None
+    with gzip.open(judged.corpus, "rt", encoding="utf-8") as lines:
+        corpus = [json.loads(line) for line in lines]
+    texts = [f"{d['title']} {d['text']}" if d.get("title") else d["text"] for d in corpus]
+    stemmer = Stemmer.Stemmer("english")
+    retriever = bm25s.BM25(method="lucene", k1=1.2, b=0.75)
+    retriever.index(bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, show_progress=False),
+                    show_progress=False)
+    queries = list(judged.queries)
+    tokens = bm25s.tokenize([judged.queries[q] for q in queries], stopwords="en", stemmer=stemmer,
+                            show_progress=False)
+    found, _ = retriever.retrieve(tokens, k=min(DEPTH, len(corpus)), show_progress=False, n_threads=1)
+    return {q: [corpus[i]["id"] for i in row] for q, row in zip(queries, found)}
+
+
+# --- SQuAD: the highlight -------------------------------------------------------------------------------
+
+def squad_answers(folder: Path) -> dict[str, list[str]]:
+    """Question id -> its gold answer texts, from the original SQuAD file."""
+    with gzip.open(folder / "dev-v1.1.json.gz", "rt", encoding="utf-8") as file:
+        data = json.load(file)["data"]
+    return {qa["id"]: [a["text"] for a in qa["answers"]]
+            for article in data for paragraph in article["paragraphs"] for qa in paragraph["qas"]}
+
+
+def _squashed(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+@dataclass(frozen=True)
+class HighlightResult:
+    judged: int  # questions whose best hit is a passage of the right paragraph holding a gold answer
+    highlighted: int  # ... and whose highlighted sentence holds one
+    questions: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.highlighted / self.judged if self.judged else 0.0
+
+
+def highlight_accuracy(ranked: dict[str, Ranked], qrels: Qrels, gold: dict[str, list[str]]) -> HighlightResult:
+    """How often the sentence marked as best holds a gold answer.
+
+    The highlighter is judged where it can be right: the best hit is the right paragraph, and the
+    passage quoted from it holds an answer. `highlighted / questions` is the end-to-end share.
+    """
+    judged = highlighted = 0
+    for query, result in ranked.items():
+        hit = result.best
+        if hit is None or hit.article.id not in qrels[query]:
+            continue
+        answers = [_squashed(text) for text in gold[query]]
+        if not any(a in _squashed(hit.passage.text) for a in answers):
+            continue
+        judged += 1
+        marked = _squashed(hit.highlighted_text)
+        highlighted += any(a in marked for a in answers)
+    return HighlightResult(judged, highlighted, len(ranked))
+
+
+# --- The no-answer decision -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DeclineRates:
+    declined: float
+    right_declined: float = 0.0  # declined although the best hit was the right paragraph
+    wrong_declined: float = 0.0  # declined, and the best hit was not the right paragraph
+
+
+def decline_rates(coverages: Sequence[float], threshold: float, right: Sequence[bool] | None = None) -> DeclineRates:
+    """Shares of questions declined at `threshold` (declined: the best hit's coverage is below it)."""
+    declined = [c < threshold for c in coverages]
+    if not declined:
+        return DeclineRates(0.0)
+    count = len(declined)
+    if right is None:
+        return DeclineRates(sum(declined) / count)
+    return DeclineRates(sum(declined) / count, sum(d and r for d, r in zip(declined, right)) / count,
+                        sum(d and not r for d, r in zip(declined, right)) / count)
+
+
+# --- Report ---------------------------------------------------------------------------------------------
+
+def recorded_baseline(data: Path, name: str) -> dict[str, float] | None:
+    """The bm25s (Lucene, k1=1.2, b=0.75) numbers recorded in `_baselines/<set>.json`."""
+    path = data / "_baselines" / f"{name}.json"
+    if not path.exists():
+        return None
+    results = json.loads(path.read_text(encoding="utf-8"))["results"]
+    return next((v for k, v in results.items() if k.startswith("bm25s")), None)
+
+
+def _pair(ours: float, baseline: float | None) -> str:
+    if baseline is None:
+        return f"{ours:.4f}"
+    return f"**{ours:.4f}** / {baseline:.4f}" if ours >= baseline else f"{ours:.4f} / {baseline:.4f}"
+
+
+Row = tuple[str, int, dict[str, float], dict[str, float] | None]  # label, queries, ours, baseline
+
+
+def metrics_table(rows: list[Row], columns: Sequence[str]) -> str:
+    """Markdown: one row per (label, queries, ours, baseline); bold where ours is at least the baseline."""
+    lines = ["| set | queries | " + " | ".join(f"{c} ours / bm25s" for c in columns) + " |",
+             "|---|---:|" + "---:|" * len(columns)]
+    for label, count, ours, baseline in rows:
+        cells = [_pair(ours[c], (baseline or {}).get(c)) for c in columns]
+        lines.append(f"| {label} | {count:,} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+@dataclass
+class SetRun:
+    """One set's questions ranked by the library, and by the bm25s reference when it is installed."""
+
+    judged: JudgedSet
+    library: Library
+    ranked: dict[str, Ranked]
+    reference: dict[str, list[str]] | None
+
+    def metrics(self, qrels: Qrels) -> dict[str, float]:
+        return mean_metrics({q: self.ranked[q].documents for q in qrels}, qrels)
+
+    def reference_metrics(self, qrels: Qrels) -> dict[str, float] | None:
+        return None if self.reference is None else mean_metrics(self.reference, qrels)
+
+
+def run_set(data: Path, name: str, settings: RetrievalSettings) -> SetRun:
+    folder, _, split = name.partition(":")
+    judged = read_judged_set(data / folder, split or "test")
+    library = Library.load(judged.corpus, settings)
+    started = time.perf_counter()
+    ranked = rank_all(library, judged)
+    seconds = time.perf_counter() - started
+    print(f"{judged.name}: {library.report.summary()}; {len(ranked)} questions in {seconds:.1f}s", file=sys.stderr)
+    return SetRun(judged, library, ranked, reference_runs(judged))
+
+
+def report(data: Path, runs: list[SetRun], out: TextIO) -> None:
+    columns = ("nDCG@10", "R@10", "R@100", "MRR@10")
+    print("## Every judged question, beside the bm25s baseline recorded in BASELINES.md\n", file=out)
+    print(metrics_table([(r.judged.name, len(r.judged.qrels), r.metrics(r.judged.qrels),
+                          recorded_baseline(data, r.judged.name)) for r in runs], columns), file=out)
+    print("\n## Tuning and held-out parts, beside bm25s run on the same questions\n", file=out)
+    rows = [(f"{r.judged.name} ({part})", len(qrels), r.metrics(qrels), r.reference_metrics(qrels))
+            for r in runs for part, qrels in parts(r.judged).items()]
+    print(metrics_table(rows, ("nDCG@10", "R@1", "R@5", "R@100")), file=out)
+    for run in runs:
+        if run.judged.name == SQUAD:
+            squad_report(data, run, out)
+
+
+def squad_report(data: Path, run: SetRun, out: TextIO) -> None:
+    gold = squad_answers(run.judged.folder)
+    highlight = highlight_accuracy(run.ranked, run.judged.qrels, gold)
+    print(f"\n## SQuAD highlight\n\nThe highlighted sentence holds a gold answer for {highlight.accuracy:.4f} of the "
+          f"{highlight.judged:,} questions whose best hit is the right paragraph and quotes an answer "
+          f"(end to end: {highlight.highlighted / highlight.questions:.4f} of all {highlight.questions:,}).",
+          file=out)
+
+    threshold = run.library.settings.min_coverage
+    print(f"\n## No answer, against SQuAD's corpus (the default threshold is {threshold})\n", file=out)
+    print("Declined share at each threshold. SQuAD questions should be answered; for them the decline is\n"
+          "split into 'right' (the best hit was the right paragraph) and 'wrong'. Questions from the other\n"
+          "sets are off-topic for Wikipedia paragraphs and should be declined.\n", file=out)
+    print("| questions | count | " + " | ".join(f"< {t}" for t in THRESHOLDS) + " |", file=out)
+    print("|---|---:|" + "---:|" * len(THRESHOLDS), file=out)
+    for part, qrels in [("all", run.judged.qrels), *parts(run.judged).items()]:
+        coverages = [run.ranked[q].coverage for q in qrels]
+        right = [run.ranked[q].best is not None and run.ranked[q].best.article.id in qrels[q] for q in qrels]
+        cells = []
+        for t in THRESHOLDS:
+            rates = decline_rates(coverages, t, right)
+            cells.append(f"{rates.declined:.3f} ({rates.right_declined:.3f} right, {rates.wrong_declined:.3f} wrong)")
+        print(f"| SQuAD, {part} | {len(qrels):,} | " + " | ".join(cells) + " |", file=out)
+    off_topic = []
+    for name in ALL_SETS[1:]:
+        if (data / name / "queries.jsonl").exists():
+            coverages = [run.library.answer(q, 1).coverage for q in all_questions(data / name)]
+            off_topic += coverages
+            print(f"| {name} (off-topic) | {len(coverages):,} | "
+                  + " | ".join(f"{decline_rates(coverages, t).declined:.3f}" for t in THRESHOLDS) + " |", file=out)
+    if off_topic:
+        print(f"| all off-topic | {len(off_topic):,} | "
+              + " | ".join(f"{decline_rates(off_topic, t).declined:.3f}" for t in THRESHOLDS) + " |", file=out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.quality", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DATA, help=f"folder holding the sets (default {DATA})")
+    parser.add_argument("--sets", nargs="+", default=[*ALL_SETS, "scifact:train"],
+                        help="set folders to run; 'scifact:train' is SciFact's train split")
+    parser.add_argument("--settings", default="{}",
+                        help='RetrievalSettings overrides as JSON, e.g. \'{"rerank": {"depth": 0}}\'')
+    args = parser.parse_args(argv)
+    settings = RetrievalSettings.model_validate_json(args.settings)
+    report(args.data, [run_set(args.data, name, settings) for name in args.sets], sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

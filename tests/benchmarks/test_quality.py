@@ -1,0 +1,140 @@
+"""The quality benchmark: its metrics on hand-computed cases, and its whole run on a tiny judged set."""
+
+import gzip
+import json
+import math
+
+import pytest
+
+from benchmarks.quality import (
+    JudgedSet,
+    decline_rates,
+    main,
+    mean_metrics,
+    ndcg,
+    parts,
+    rank,
+    rank_all,
+    read_judged_set,
+    recall,
+    reciprocal_rank,
+)
+from retrieval import Library
+
+# --- Metrics -------------------------------------------------------------------------------------------
+
+
+def test_ndcg_uses_linear_gain_on_graded_judgements():
+    grades = {"a": 1, "c": 2, "z": 1}
+    # DCG = 1/log2(2) + 0 + 2/log2(4) = 2; ideal order 2, 1, 1 gives 2 + 1/log2(3) + 1/log2(4).
+    assert ndcg(["a", "b", "c"], grades) == pytest.approx(2 / (2.5 + 1 / math.log2(3)))
+    assert ndcg(["a", "b", "c"], grades, k=1) == pytest.approx(1 / 2)  # the ideal first document has grade 2
+    assert ndcg(["c", "a", "z", "b"], grades) == pytest.approx(1.0)
+    assert ndcg(["b", "y"], grades) == 0.0
+    assert ndcg([], grades) == 0.0
+
+
+def test_ndcg_at_10_ignores_what_is_ranked_below_10():
+    ranked = [f"n{i}" for i in range(10)] + ["a"]
+    assert ndcg(ranked, {"a": 1}) == 0.0
+    assert ndcg(ranked[1:], {"a": 1}) == pytest.approx(1 / math.log2(11))
+
+
+def test_recall_is_the_share_of_relevant_documents_in_the_top_k():
+    grades = {"a": 1, "c": 1, "z": 2}
+    assert recall(["a", "b", "c"], grades, 1) == pytest.approx(1 / 3)
+    assert recall(["a", "b", "c"], grades, 3) == pytest.approx(2 / 3)
+    assert recall(["a", "b", "c"], grades, 100) == pytest.approx(2 / 3)
+
+
+def test_reciprocal_rank_counts_the_first_relevant_document_within_k():
+    assert reciprocal_rank(["x", "y", "a", "b"], {"a": 1, "b": 1}) == pytest.approx(1 / 3)
+    assert reciprocal_rank(["a"], {"a": 1}) == 1.0
+    assert reciprocal_rank([f"n{i}" for i in range(10)] + ["a"], {"a": 1}) == 0.0
+
+
+def test_means_are_over_judged_queries_and_an_unranked_query_scores_zero():
+    qrels = {"q1": {"a": 1}, "q2": {"b": 1}}
+    metrics = mean_metrics({"q1": ["a"], "q3": ["b"]}, qrels)
+    assert metrics["MRR@10"] == pytest.approx(0.5)
+    assert metrics["R@1"] == pytest.approx(0.5)
+    assert metrics["nDCG@10"] == pytest.approx(0.5)
+
+
+def test_decline_rates_split_squad_declines_by_whether_the_best_hit_was_right():
+    rates = decline_rates([0.2, 0.4, 0.6, 0.9], 0.5, right=[True, False, True, False])
+    assert (rates.declined, rates.right_declined, rates.wrong_declined) == (0.5, 0.25, 0.25)
+    assert decline_rates([0.2, 0.4, 0.6, 0.9], 0.3).declined == 0.25
+
+
+# --- A tiny judged set, written by the test ------------------------------------------------------------
+
+DOCS = [
+    {"id": "harbour", "title": "The harbour works",
+     "text": "The new breakwater protects the fishing fleet from winter storms. Cranes lifted the concrete blocks."},
+    {"id": "orchard", "title": "Apple orchards",
+     "text": "Growers prune apple trees in late winter so the fruit ripens evenly in autumn."},
+    {"id": "comet", "title": "A comet returns",
+     "text": "Astronomers expect the comet's tail to be visible to the naked eye in March."},
+    # Long enough to be quoted as several passages: it must still rank once, at its best passage.
+    {"id": "railway", "title": "The mountain railway",
+     "text": " ".join(["The rack railway climbs twelve hundred metres through pine forest to the summit station."] * 9)
+     + "\n\n" + "Engineers replaced the cogwheel locomotives with electric railcars in 1998."},
+]
+QUERIES = {"1": "When do growers prune apple trees?", "2": "What protects the fishing fleet from storms?",
+           "3": "When will the comet be visible?", "4": "Which locomotives did the rack railway replace?"}
+QRELS = [("1", "orchard", 2), ("2", "harbour", 1), ("3", "comet", 1), ("4", "railway", 1)]
+
+
+def write_set(folder, docs=DOCS, queries=QUERIES, qrels=QRELS):
+    folder.mkdir(parents=True)
+    with gzip.open(folder / "corpus.jsonl.gz", "wt", encoding="utf-8") as out:
+        out.writelines(json.dumps(d) + "\n" for d in docs)
+    (folder / "queries.jsonl").write_text("".join(json.dumps({"id": q, "text": t}) + "\n" for q, t in queries.items()))
+    judgements = "".join(f"{q}\t{d}\t{r}\n" for q, d, r in qrels)
+    (folder / "qrels.tsv").write_text("query_id\tdoc_id\trelevance\n" + judgements)
+    return folder
+
+
+def test_a_judged_set_is_read_as_the_shared_layout_describes(tmp_path):
+    extra_query = {**QUERIES, "5": "an unjudged question"}
+    judged = read_judged_set(write_set(tmp_path / "tiny", queries=extra_query, qrels=[*QRELS, ("5", "comet", 0)]))
+    assert judged.name == "tiny"
+    assert set(judged.queries) == set(judged.qrels) == {"1", "2", "3", "4"}  # grade 0 is not a judgement
+    assert judged.qrels["1"] == {"orchard": 2}
+
+
+def test_the_library_ranks_documents_once_each_at_their_best_passage(tmp_path):
+    judged = read_judged_set(write_set(tmp_path / "tiny"))
+    library = Library.load(judged.corpus)
+    assert library.passage_count("railway") > 1
+    ranked = rank_all(library, judged)
+    assert all(len(r.documents) == len(set(r.documents)) for r in ranked.values())
+    assert mean_metrics({q: r.documents for q, r in ranked.items()}, judged.qrels)["R@1"] == 1.0
+    assert rank(library, "railway locomotives", depth=1).documents == ["railway"]
+
+
+def test_parts_keep_tuning_and_held_out_questions_apart(tmp_path):
+    judged = read_judged_set(write_set(tmp_path / "tiny"))
+    split = parts(judged)
+    assert split["tuning"].keys() | split["held-out"].keys() == judged.qrels.keys()
+    assert not split["tuning"].keys() & split["held-out"].keys()
+    squad = JudgedSet("squad-v1.1-dev", tmp_path, {}, {"a": {"0_3": 1}, "b": {"1_0": 1}, "c": {"12_4": 1}})
+    assert parts(squad) == {"tuning": {"a": {"0_3": 1}, "c": {"12_4": 1}}, "held-out": {"b": {"1_0": 1}}}
+
+
+def test_the_command_reports_every_set_the_highlight_and_the_no_answer_rates(tmp_path, capsys):
+    write_set(tmp_path / "tiny")
+    squad = write_set(tmp_path / "squad-v1.1-dev", docs=[{**d, "id": f"{i}_0"} for i, d in enumerate(DOCS)],
+                      qrels=[(q, f"{[d['id'] for d in DOCS].index(doc)}_0", 1) for q, doc, _ in QRELS])
+    answers = {"1": "late winter", "2": "The new breakwater", "3": "in March", "4": "cogwheel locomotives"}
+    questions = [{"id": q, "answers": [{"text": a}]} for q, a in answers.items()]
+    with gzip.open(squad / "dev-v1.1.json.gz", "wt", encoding="utf-8") as out:
+        json.dump({"data": [{"paragraphs": [{"qas": questions}]}]}, out)
+
+    assert main(["--data", str(tmp_path), "--sets", "squad-v1.1-dev", "tiny"]) == 0
+    out = capsys.readouterr().out
+    assert "| tiny | 4 | 1.0000 | 1.0000 | 1.0000 | 1.0000 |" in out  # no recorded baseline for it
+    assert "| squad-v1.1-dev (held-out) | 2 |" in out
+    assert "holds a gold answer for 1.0000 of the 4 questions" in out
+    assert "| SQuAD, all | 4 | 0.000 (0.000 right, 0.000 wrong)" in out
