@@ -25,9 +25,10 @@ log = logging.getLogger(__name__)
 # a thread's build competes with the event loop for the GIL for minutes (seconds-long stalls were
 # measured at a million passages), so the build moves to a child process.
 CHILD_BUILD_BYTES = 16 * 2**20
-# Above this many passages a search can take milliseconds: run it on a worker thread so the
-# gateway heartbeat and other members' questions are never held up.
-THREADED_SEARCH_PASSAGES = 200_000
+# Above this many passages answering a question (BM25, then re-ranking its best candidates) takes
+# milliseconds: run it on a worker thread so the gateway heartbeat and other members' questions are
+# never held up behind it.
+THREADED_SEARCH_PASSAGES = 20_000
 
 
 def content_bytes(path: Path) -> int:

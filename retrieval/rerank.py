@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 class RerankSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    depth: int = Field(100, ge=0, description="How many of BM25's best passages are re-ordered (0: none).")
+    depth: int = Field(30, ge=0, description="How many of BM25's best passages are re-ordered (0: none).")
     sentence: float = Field(0.5, ge=0, description="Weight of the best sentence's share of the question.")
     pairs: float = Field(0.2, ge=0, description="Weight of the share of question word pairs found side by side.")
     title: float = Field(0.5, ge=0, description="Weight of the article title's share of the question.")
