@@ -36,7 +36,8 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -627,6 +628,22 @@ class _Id:
 # -- running it ----------------------------------------------------------------------------------------------------
 
 
+@asynccontextmanager
+async def _measuring(config: LoadConfig, logs: LogCounter) -> AsyncIterator[tuple[list[tuple[float, float]], Any]]:
+    """While the run lasts: the event-loop lag probe, the log counter and the GC pause recorder."""
+    lags: list[tuple[float, float]] = []
+    stop = asyncio.Event()
+    probe = asyncio.create_task(_loop_lag(stop, config.seconds * 3 + config.drain_seconds + 60, lags))
+    logging.getLogger().addHandler(logs)
+    try:
+        with GcPauses() as pauses:
+            yield lags, pauses
+    finally:
+        logging.getLogger().removeHandler(logs)
+        stop.set()
+        await probe
+
+
 async def run_in_process(config: LoadConfig, plan: list[Question] | None = None) -> dict[str, Any]:
     """Fake, driver and bot in this one event loop (as the tests run)."""
     from bot import create_bot
@@ -644,17 +661,8 @@ async def run_in_process(config: LoadConfig, plan: list[Question] | None = None)
             library = bot.content.library.report
             rss_ready = _rss_mb()
             load_before = os.getloadavg()
-            lags: list[tuple[float, float]] = []
-            stop = asyncio.Event()
-            probe = asyncio.create_task(_loop_lag(stop, config.seconds * 3 + config.drain_seconds + 60, lags))
-            logging.getLogger().addHandler(logs)
-            try:
-                with GcPauses() as pauses:
-                    await driver.run()
-            finally:
-                logging.getLogger().removeHandler(logs)
-                stop.set()
-                await probe
+            async with _measuring(config, logs) as (lags, pauses):
+                await driver.run()
             rss_after = _rss_mb()
         results = driver.results()
         results["fake_gc"] = results["bot_gc"] = pauses.summary()  # one process: the same collector
@@ -734,18 +742,9 @@ async def run_separate(config: LoadConfig) -> dict[str, Any]:
                 library = bot.content.library.report
                 rss_ready = _rss_mb()
                 load_before = os.getloadavg()
-                lags: list[tuple[float, float]] = []
-                stop = asyncio.Event()
-                probe = asyncio.create_task(_loop_lag(stop, config.seconds * 3 + config.drain_seconds + 60, lags))
-                logging.getLogger().addHandler(logs)
                 here.send("go")
-                try:
-                    with GcPauses() as pauses:
-                        results = await _recv(here, config.seconds * 3 + config.drain_seconds + 120, "results")
-                finally:
-                    logging.getLogger().removeHandler(logs)
-                    stop.set()
-                    await probe
+                async with _measuring(config, logs) as (lags, pauses):
+                    results = await _recv(here, config.seconds * 3 + config.drain_seconds + 120, "results")
                 results["bot_gc"] = pauses.summary()
                 rss_after = _rss_mb()
         here.send("stop")
