@@ -24,6 +24,16 @@ CHUNK_TOKENS = 2_000_000
 _SLACK = 1e-9
 # A binary-search lookup costs about this many postings of a dense pass.
 _LOOKUP_COST = 16
+# The floor comes from the exact scores of this many times k passages.
+_FLOOR_SAMPLE = 4
+# Raising the floor from partial scores is worth a selection among at most this many passages.
+_RAISE_FLOOR_UP_TO = 8192
+# Dropping passages out of the running costs about this many times less per passage than adding a
+# posting, and only pays before a lookup.
+_FILTER_RATIO = 4
+# Block-max bounds: passages are grouped in blocks of 2**shift passages, at most about this many blocks.
+_BLOCKS = 4096
+_MIN_BLOCK_SHIFT = 6
 
 
 class BM25Settings(BaseModel):
@@ -103,6 +113,9 @@ class BM25Index:
         doc_count: int,
         max_weight: np.ndarray,
         min_weight: np.ndarray,
+        block_shift: int,
+        block_rows: np.ndarray,
+        block_max: np.ndarray,
     ) -> None:
         self.settings = settings
         self.vocabulary = vocabulary
@@ -115,6 +128,13 @@ class BM25Index:
         # Each term's largest and smallest weight: bounds that let a query skip most postings.
         self.max_weight = max_weight
         self.min_weight = min_weight
+        # Block-max bounds for the common terms: passage p is in block p >> block_shift, and
+        # block_max[block_rows[t]] holds term t's largest weight in each block (rounded up to
+        # float32); block_rows[t] is -1 for a term without them, which is bounded by max_weight.
+        self.block_shift = block_shift
+        self.block_rows = block_rows
+        self.block_max = block_max
+        self.block_count = -(-doc_count >> block_shift) if doc_count else 0
         # BM25Plus gives every passage idf * delta for each known query term, matched or not.
         self._floor = idf * settings.delta if settings.variant == "bm25plus" else None
         # Per-thread scratch scores, zeroed again after each query: allocating and zeroing
@@ -124,9 +144,10 @@ class BM25Index:
     @classmethod
     def build(
         cls, corpus: Iterable[Sequence[str]], settings: BM25Settings | None = None, *,
-        chunk_tokens: int = CHUNK_TOKENS,
+        chunk_tokens: int = CHUNK_TOKENS, block_shift: int | None = None,
     ) -> BM25Index:
-        """Index tokenized passages. `chunk_tokens` trades build memory for fewer, larger sorts."""
+        """Index tokenized passages. `chunk_tokens` trades build memory for fewer, larger sorts;
+        `block_shift` sets the size of the blocks of block-max bounds (by default from the passage count)."""
         settings = settings or BM25Settings()
         growing = _Vocabulary()
         chunks = _count_pairs(corpus, growing, chunk_tokens)
@@ -139,10 +160,12 @@ class BM25Index:
             df += np.bincount(chunk.terms, minlength=vocab_size)
         indptr = np.zeros(vocab_size + 1, dtype=np.int64)
         np.cumsum(df, out=indptr[1:])
+        if block_shift is None:
+            block_shift = max(_MIN_BLOCK_SHIFT, int(np.ceil(np.log2(max(doc_count, 1) / _BLOCKS))))
         if doc_count == 0 or vocab_size == 0:
             nothing = np.zeros(vocab_size)
             return cls(settings, vocabulary, df, nothing, indptr, np.zeros(0, np.int32), np.zeros(0), doc_count,
-                       nothing, nothing)
+                       nothing, nothing, block_shift, np.full(vocab_size, -1, np.int32), np.zeros((0, 0), np.float32))
 
         idf = cls._idf(settings, df.astype(np.float64), doc_count)
         # rank-bm25 divides the integer token total by the passage count.
@@ -167,7 +190,29 @@ class BM25Index:
         # Every term has at least one posting, so no row is empty.
         max_weight = np.maximum.reduceat(weights, indptr[:-1])
         min_weight = np.minimum.reduceat(weights, indptr[:-1])
-        return cls(settings, vocabulary, df, idf, indptr, indices, weights, doc_count, max_weight, min_weight)
+        block_rows, block_max = cls._block_maxima(indptr, indices, weights, doc_count, block_shift)
+        return cls(settings, vocabulary, df, idf, indptr, indices, weights, doc_count, max_weight, min_weight,
+                   block_shift, block_rows, block_max)
+
+    @staticmethod
+    def _block_maxima(indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray, doc_count: int,
+                      shift: int) -> tuple[np.ndarray, np.ndarray]:
+        """(block_rows, block_max) for the terms with at least one posting per block on average: those
+        long rows are the ones a query skips, and the rule caps their memory at a third of the postings'."""
+        blocks = -(-doc_count >> shift)
+        lengths = np.diff(indptr)
+        common = np.flatnonzero(lengths >= max(2, blocks))
+        rows = np.full(len(lengths), -1, np.int32)
+        rows[common] = np.arange(len(common), dtype=np.int32)
+        block_max = np.zeros((len(common), blocks), np.float32)
+        for row, term in enumerate(common.tolist()):
+            span = slice(int(indptr[term]), int(indptr[term + 1]))
+            highest = np.zeros(blocks)
+            np.maximum.at(highest, indices[span] >> shift, weights[span])
+            # float32 halves the memory; rounding up keeps every value an upper bound.
+            rounded = highest.astype(np.float32)
+            block_max[row] = np.where(rounded < highest, np.nextafter(rounded, np.float32(np.inf)), rounded)
+        return rows, block_max
 
     @staticmethod
     def _idf(s: BM25Settings, df: np.ndarray, n: int) -> np.ndarray:
@@ -203,7 +248,8 @@ class BM25Index:
     def _scores_buffer(self) -> np.ndarray:
         scratch = self._scratch
         if getattr(scratch, "scores", None) is None:
-            scratch.scores = np.zeros(self.doc_count)
+            # Padded to whole blocks, so that a threshold per block is one comparison per row.
+            scratch.scores = np.zeros(self.block_count << self.block_shift)
         return scratch.scores
 
     def _matches(self, terms: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -230,11 +276,13 @@ class BM25Index:
     def _contenders(self, terms: list[int], k: int) -> np.ndarray:
         """Passages, ascending, that include every passage of the exact top k (and a few more).
 
-        MaxScore: terms are summed rarest first, and the k-th best partial score so far is a floor
-        for the final k-th score. The commonest terms whose maximum weights add up to less than that
-        floor cannot lift an unseen passage into the top k, so their long posting lists are only
-        consulted for the few passages still in the running. Needs all weights positive.
-        Sums here are in any order; `_SLACK` keeps every passage whose exact score could tie.
+        Block-max MaxScore: the rarest terms are summed first, and the exact scores of the passages
+        they favour give a floor for the final k-th score. The commonest terms whose maximum weights add up to less
+        than that floor in every block of passages cannot lift an unseen passage into the top k, so
+        their long posting lists are only consulted for the passages still in the running: those
+        whose partial score plus what the skipped terms can add in their block reaches the floor.
+        Needs all weights positive. Sums here are in any order; `_SLACK` keeps every passage whose
+        exact score could tie.
         """
         distinct, repeats = np.unique(np.asarray(terms), return_counts=True)
         lengths = self.indptr[distinct + 1] - self.indptr[distinct]
@@ -248,45 +296,40 @@ class BM25Index:
             for i in by_rarity[:seeds]:
                 self._add_row(scores, distinct[i], repeats[i])
                 added.append(i)
-            above = self._reaching(scores, distinct[added], 0.0)
-            floor = _kth_largest(scores[above], k)
+            # The exact scores of the passages the rarest terms favour give a floor close to the final
+            # k-th score at once: any k real scores are a lower bound for it.
+            favoured = self._favoured(scores, distinct[added], _FLOOR_SAMPLE * k)
+            floor = _kth_largest(self._exact(terms, favoured), k)
             pending = by_rarity[seeds:]
-            while True:
-                # Lowest bounds first: the longest prefix whose bounds sum below the floor can be skipped.
-                pending = pending[np.argsort(bounds[pending], kind="stable")]
-                skippable = int(np.searchsorted(np.cumsum(bounds[pending]), floor * (1 - _SLACK), side="left"))
-                if skippable == len(pending):
-                    break
-                # Add the essential terms with the highest bounds (the rarest) first, in batches that
-                # double the postings added so far, raising the floor as cheaply as possible.
-                essential = pending[skippable:][::-1]
-                done = int(lengths[added].sum())
-                batch = int(np.searchsorted(np.cumsum(lengths[essential]), done, side="right")) or 1
-                for i in essential[:batch]:
-                    self._add_row(scores, distinct[i], repeats[i])
-                    added.append(i)
-                pending = np.setdiff1d(pending, essential[:batch], assume_unique=True)
-                # Passages at or above the floor: those that were, and those the batch lifted there.
-                above = _sorted_unique(np.concatenate((above[scores[above] >= floor],
-                                                       self._reaching(scores, distinct[essential[:batch]], floor))))
-                floor = max(floor, _kth_largest(scores[above], k))
+            # Lowest bounds first: the longest prefix that stays below the floor can be skipped.
+            pending = pending[np.argsort(bounds[pending], kind="stable")]
+            skippable, remaining = self._skippable(distinct[pending], repeats[pending], floor)
+            for i in pending[skippable:]:
+                self._add_row(scores, distinct[i], repeats[i])
+                added.append(i)
+            pending = pending[:skippable]
             # The skipped terms, highest bound first: each one lowers the best that the rest can add,
             # so fewer passages stay in the running, and the commonest terms come last, when few
             # passages are left to look up in their long lists.
             skipped = pending[::-1]
-            remaining = float(bounds[skipped].sum())
             passages = self._reaching(scores, distinct[added], floor * (1 - _SLACK) - remaining)
             looked_up = passages
             for i in skipped:
                 term, row = distinct[i], self._row(distinct[i])
+                if len(passages) < _FILTER_RATIO * (row.stop - row.start):
+                    passages = passages[scores[passages] >= (floor * (1 - _SLACK) - remaining)[
+                        passages >> self.block_shift]]
+                    if k <= len(passages) <= _RAISE_FLOOR_UP_TO:
+                        # Partial scores are lower bounds of the final ones: the floor can only rise.
+                        floor = max(floor, _kth_largest(scores[passages], k))
                 if len(passages) * _LOOKUP_COST < row.stop - row.start:
                     at, hit = self._lookup(term, passages)
                     scores[passages[hit]] += self.weights[row][at[hit]] * repeats[i]
                 else:
                     self._add_row(scores, term, repeats[i])
                     added.append(i)
-                remaining -= bounds[i]
-                passages = passages[scores[passages] >= floor * (1 - _SLACK) - remaining]
+                remaining = remaining - self._block_bound(term, repeats[i])
+            passages = passages[scores[passages] >= floor * (1 - _SLACK)]
             partial = scores[passages]
         except BaseException:
             self._scratch.scores = None  # stopped half-way: never reuse a buffer that may be dirty
@@ -295,20 +338,62 @@ class BM25Index:
         scores[looked_up] = 0.0
         return passages[partial >= _kth_largest(partial, k) * (1 - _SLACK)]
 
-    def _reaching(self, scores: np.ndarray, terms: np.ndarray, threshold: float) -> np.ndarray:
-        """Passages (ascending) in the rows of `terms` whose score is at least `threshold`, or
-        simply in those rows when the threshold is not positive.
+    def _favoured(self, scores: np.ndarray, terms: np.ndarray, m: int) -> np.ndarray:
+        """About m passages (ascending) among the best scores so far, from the rows of `terms`.
+
+        With more than a few postings, the best passage of each of the m best blocks stands in for
+        them: scanning every score costs about as much as selecting among a 30th as many postings.
+        """
+        if int((self.indptr[terms + 1] - self.indptr[terms]).sum()) * 30 > self.doc_count:
+            blocks = scores.reshape(self.block_count, -1)
+            best = _largest(blocks.max(axis=1), m)
+            return np.sort((best << self.block_shift) + blocks[best].argmax(axis=1))
+        rows = np.concatenate([self.indices[self._row(term)] for term in terms])
+        # A passage is in up to one row per term: enough postings for m distinct passages.
+        return np.unique(rows[_largest(scores[rows], m * len(terms))])
+
+    def _block_bound(self, term: int, repeats: int) -> np.ndarray:
+        """The most `term` (asked `repeats` times) adds to a passage, per block of passages."""
+        row = self.block_rows[term]
+        if row < 0:
+            return np.full(self.block_count, self.max_weight[term] * repeats * (1 + _SLACK))
+        # In float64: a float32 product would round to nearest and could fall below a weight.
+        return self.block_max[row].astype(np.float64) * (repeats * (1 + _SLACK))
+
+    def _skippable(self, terms: np.ndarray, repeats: np.ndarray, floor: float) -> tuple[int, np.ndarray]:
+        """How many of `terms` (by ascending bound) can be skipped: the longest prefix whose bounds,
+        summed per block, stay below the floor in every block; and those sums."""
+        total = np.zeros(self.block_count)
+        for n, (term, times) in enumerate(zip(terms.tolist(), repeats.tolist())):
+            more = total + self._block_bound(term, times)
+            if more.max() >= floor * (1 - _SLACK):
+                return n, total
+            total = more
+        return len(terms), total
+
+    def _reaching(self, scores: np.ndarray, terms: np.ndarray, threshold: float | np.ndarray) -> np.ndarray:
+        """Passages (ascending) in the rows of `terms` whose score is at least `threshold` (one value,
+        or one per block of passages), or simply in those rows when the threshold is not positive.
 
         Weights are positive, so a passage in no row has score 0. Scanning every score costs about
-        a quarter of looking up a posting's score, hence the choice.
+        a sixteenth of gathering, filtering and sorting a posting (measured), hence the choice.
         """
+        per_block = np.ndim(threshold) > 0
+        if per_block:
+            threshold = np.maximum(threshold, np.finfo(float).tiny)  # never a passage no term is in
         postings = int((self.indptr[terms + 1] - self.indptr[terms]).sum())
-        if postings * 4 > self.doc_count:
+        if postings * 16 > self.doc_count:
+            if per_block:
+                # The scratch scores fill whole blocks, so each block's threshold applies to one row.
+                blocks = scores.reshape(self.block_count, -1) >= threshold[:, None]
+                return np.flatnonzero(blocks)
             return np.flatnonzero(scores >= threshold) if threshold > 0 else np.flatnonzero(scores != 0)
-        if len(terms) == 1 and threshold <= 0:
+        if len(terms) == 1 and not per_block and threshold <= 0:
             return np.asarray(self.indices[self._row(terms[0])], dtype=np.int64)
         rows = np.concatenate([self.indices[self._row(term)] for term in terms]).astype(np.int64)
-        if threshold > 0:
+        if per_block:
+            rows = rows[scores[rows] >= threshold[rows >> self.block_shift]]
+        elif threshold > 0:
             rows = rows[scores[rows] >= threshold]
         return _sorted_unique(rows)
 
@@ -332,10 +417,13 @@ class BM25Index:
 
     def _exact(self, terms: list[int], passages: np.ndarray) -> np.ndarray:
         """Scores of a few passages, summed in query order exactly as rank-bm25 sums them."""
-        values = np.zeros(len(passages))
-        for term in terms:
+        weight: dict[int, np.ndarray] = {}
+        for term in dict.fromkeys(terms):
             at, hit = self._lookup(term, passages)
-            values[hit] += self.weights[self._row(term)][at[hit]]
+            weight[term] = np.where(hit, self.weights[self._row(term)][at], 0.0)
+        values = np.zeros(len(passages))
+        for term in terms:  # a repeated term is added again at its place, as rank-bm25 does
+            values += weight[term]
         return values
 
     def _floor_total(self, terms: list[int]) -> float:
@@ -403,6 +491,13 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
     # np.unique hashes first in numpy 2.3+, several times slower than sorting for these arrays.
     values = np.sort(values)
     return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+
+
+def _largest(values: np.ndarray, m: int) -> np.ndarray:
+    """Positions of the m largest values, in no order (all of them when there are fewer)."""
+    if len(values) <= m:
+        return np.arange(len(values))
+    return np.argpartition(-values, m - 1)[:m]
 
 
 def _kth_largest(values: np.ndarray, k: int) -> float:

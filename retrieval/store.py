@@ -39,10 +39,10 @@ from .models import Article, LoadReport, Passage, relative_source
 log = logging.getLogger(__name__)
 
 # Bump whenever the layout or the meaning of a saved file changes.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT = "current"
 MANIFEST = "manifest.json"
-_ARRAYS = ("df", "idf", "indptr", "indices", "weights", "max_weight", "min_weight")
+_ARRAYS = ("df", "idf", "indptr", "indices", "weights", "max_weight", "min_weight", "block_rows", "block_max")
 # Files up to this size are checksummed whole; larger ones (the BM25 arrays, the articles) by
 # evenly spread samples, so that loading a million passages stays within a second.
 _FULL_CHECKSUM_BYTES = 8 * 2**20
@@ -275,8 +275,7 @@ class IndexCache:
         terms = text("vocabulary.json")
         index = BM25Index(
             BM25Settings.model_validate(body["bm25"]), dict(zip(terms, range(len(terms)))),
-            *(arrays[name] for name in _ARRAYS[:5]), body["doc_count"],
-            arrays["max_weight"], arrays["min_weight"],
+            doc_count=body["doc_count"], block_shift=body["block_shift"], **{name: arrays[name] for name in _ARRAYS},
         )
         ids = text("article_ids.json")
         with open(current / "articles.jsonl", "rb") as file:
@@ -351,7 +350,7 @@ class IndexCache:
             put_array(name, getattr(index, name))
         put("report.json", lambda file: file.write(report.model_dump_json().encode()))
         body = {"format": FORMAT_VERSION, "fingerprint": self.fingerprint, "files": files, "arrays": arrays,
-                "bm25": index.settings.model_dump(), "doc_count": index.doc_count}
+                "bm25": index.settings.model_dump(), "doc_count": index.doc_count, "block_shift": index.block_shift}
         # The manifest goes last: a folder without one is never loaded.
         _write_durably(work / MANIFEST, lambda file: file.write(_sealed(body).encode()))
         _fsync(work)

@@ -157,12 +157,13 @@ def zipf_corpus(seed: int, size: int) -> tuple[list[list[str]], np.random.Genera
 
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), variant=st.sampled_from(list(REFERENCE)), k=st.integers(1, 15),
-       lookup_cost=st.sampled_from([0, 16, 10**9]))
-def test_pruned_top_k_equals_the_full_sort(seed, variant, k, lookup_cost):
+       lookup_cost=st.sampled_from([0, 16, 10**9]), block_shift=st.sampled_from([None, 0, 2, 4]))
+def test_pruned_top_k_equals_the_full_sort(seed, variant, k, lookup_cost, block_shift):
     # Long queries mixing common and rare terms: the MaxScore path skips and looks up postings;
-    # lookup_cost 0 / 10**9 forces the lookup / dense branch for the skipped terms.
+    # lookup_cost 0 / 10**9 forces the lookup / dense branch for the skipped terms, and small
+    # blocks give the common terms block-max bounds (400 passages are one block by default).
     corpus, rng = zipf_corpus(seed, 400)
-    index = BM25Index.build(corpus, BM25Settings(variant=variant))
+    index = BM25Index.build(corpus, BM25Settings(variant=variant), block_shift=block_shift)
     ranker = reference(corpus, BM25Settings(variant=variant))
     for length in (2, 5, 12, 30):
         query = [f"t{int(i)}" for i in rng.zipf(1.3, size=length) % 320]
@@ -182,3 +183,22 @@ def test_scores_of_some_passages_equal_the_full_scores_at_those_passages(corpus,
     index = BM25Index.build(corpus)
     passages = data.draw(st.lists(st.integers(0, len(corpus) - 1), max_size=10))
     np.testing.assert_allclose(index.scores_of(query, passages), index.scores(query)[passages], rtol=0, atol=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), block_shift=st.integers(0, 6), variant=st.sampled_from(list(REFERENCE)))
+def test_block_maxima_bound_every_weight_in_their_block(seed, block_shift, variant):
+    corpus, _ = zipf_corpus(seed, 300)
+    index = BM25Index.build(corpus, BM25Settings(variant=variant), block_shift=block_shift)
+    assert index.block_count == -(-len(corpus) >> block_shift)
+    with_blocks = np.flatnonzero(index.block_rows >= 0)
+    # The commonest terms have them: at least one posting per block on average.
+    assert set(with_blocks) == set(np.flatnonzero(index.df >= max(2, index.block_count)))
+    for term in with_blocks:
+        row = slice(index.indptr[term], index.indptr[term + 1])
+        blocks = index.indices[row] >> block_shift
+        bound = index.block_max[index.block_rows[term]]
+        assert np.all(index.weights[row] <= bound[blocks])
+        highest = np.zeros(index.block_count)
+        np.maximum.at(highest, blocks, index.weights[row])
+        np.testing.assert_allclose(bound, highest, rtol=1e-6)  # tight, up to float32 rounding

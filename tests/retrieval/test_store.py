@@ -8,6 +8,7 @@ import os
 import signal
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from retrieval import store
@@ -52,6 +53,9 @@ def answers(library: Library) -> list:
 
 def assert_same_library(loaded: Library, built: Library) -> None:
     assert answers(loaded) == answers(built)
+    for name in store._ARRAYS:
+        assert np.array_equal(getattr(loaded.index, name), getattr(built.index, name)), name
+    assert loaded.index.block_shift == built.index.block_shift
     assert list(loaded.passages) == list(built.passages)
     assert dict(loaded.articles) == dict(built.articles)
     assert all(loaded.passage_count(a) == built.passage_count(a) for a in built.articles)
