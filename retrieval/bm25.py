@@ -32,7 +32,7 @@ _RAISE_FLOOR_UP_TO = 8192
 # posting, and only pays before a lookup.
 _FILTER_RATIO = 4
 # Block-max bounds: passages are grouped in blocks of 2**shift passages, at most about this many blocks.
-_BLOCKS = 4096
+_BLOCKS = 8192
 _MIN_BLOCK_SHIFT = 6
 
 
