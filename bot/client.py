@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from .content import ContentStore, ReloadFailed
 from .exts import EXTENSIONS
-from .limits import QuestionLimiter, QuestionTooLong
+from .limits import Busy, QuestionLimiter, QuestionTooLong
 from .render import NO_MENTIONS
 from .settings import Settings
 
@@ -69,6 +69,10 @@ class QABot(commands.Bot):
         # No prefix commands: messages are handled by the answers cog alone.
         return
 
+    async def close(self) -> None:
+        await super().close()
+        self.content.close()
+
     async def on_ready(self) -> None:
         log.info("connected as %s (%s) to %d server(s)", self.user, getattr(self.user, "id", "?"), len(self.guilds))
 
@@ -77,7 +81,7 @@ class QABot(commands.Bot):
     ) -> None:
         if isinstance(error, app_commands.CommandOnCooldown):
             text = f"You're asking quickly: try again in {error.retry_after:.0f} s."
-        elif isinstance(error, QuestionTooLong):
+        elif isinstance(error, (QuestionTooLong, Busy)):
             text = str(error)
         elif isinstance(error, app_commands.NoPrivateMessage):
             text = "That command only works in a server."

@@ -9,7 +9,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +17,7 @@ from pathlib import Path
 from retrieval import Answer, ContentError, Library, LoadReport, RetrievalSettings
 from retrieval.diff import LibraryDiff, diff_articles
 
+from .limits import Busy
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,10 @@ CHILD_BUILD_BYTES = 16 * 2**20
 # milliseconds: run it on a worker thread so the gateway heartbeat and other members' questions are
 # never held up behind it.
 THREADED_SEARCH_PASSAGES = 20_000
+# A question that would wait longer than this behind the others is refused at once ("busy") rather
+# than answered late: a /ask must be acknowledged within 3 s, and past capacity a queue only grows
+# (measured at a million passages and 50 questions a second: answers minutes late, interactions expired).
+MAX_QUEUE_SECONDS = 2.0
 
 
 def content_bytes(path: Path) -> int:
@@ -86,6 +91,11 @@ class ContentStore:
         self._library: Library | None = None
         self._reload_lock = asyncio.Lock()
         self._was_folder: bool | None = None
+        # Answers run one at a time on their own thread (they hold the GIL; more threads would only
+        # take turns), so the queue's length times one answer's time is how long a new one would wait.
+        self._answering = ThreadPoolExecutor(1, thread_name_prefix="answer")
+        self._queued = 0
+        self._answer_seconds = 0.0  # moving average
 
     @property
     def library(self) -> Library:
@@ -147,7 +157,26 @@ class ContentStore:
         return new, diff_articles(old.articles if old else {}, new.articles)
 
     async def answer(self, question: str, k: int) -> Answer:
+        """Answer from the current library; raises `Busy` when the question would wait too long."""
         library = self.library
-        if len(library.passages) >= THREADED_SEARCH_PASSAGES:
-            return await asyncio.to_thread(library.answer, question, k)
-        return library.answer(question, k)
+        if len(library.passages) < THREADED_SEARCH_PASSAGES:
+            return library.answer(question, k)
+        wait = self._queued * self._answer_seconds
+        if wait > MAX_QUEUE_SECONDS:
+            raise Busy(wait)
+        self._queued += 1
+        try:
+            answer, seconds = await asyncio.get_running_loop().run_in_executor(
+                self._answering, _timed_answer, library, question, k)
+        finally:
+            self._queued -= 1
+        self._answer_seconds = 0.8 * self._answer_seconds + 0.2 * seconds if self._answer_seconds else seconds
+        return answer
+
+    def close(self) -> None:
+        self._answering.shutdown(wait=False, cancel_futures=True)
+
+
+def _timed_answer(library: Library, question: str, k: int) -> tuple[Answer, float]:
+    started = time.perf_counter()
+    return library.answer(question, k), time.perf_counter() - started

@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from retrieval import Answer
 
-from ..limits import MAX_QUESTION_CHARS, QuestionTooLong
+from ..limits import MAX_QUESTION_CHARS, Busy, QuestionTooLong
 from ..render import answer_embed, article_embed, no_answer_message
 from ..views import SearchPager
 
@@ -102,6 +102,9 @@ class Answers(commands.Cog):
                     await self._reply(message, no_answer_message(answer))
                 return
             await self._reply(message, embed=answer_embed(answer.hits[0]))
+        except Busy as busy:
+            if explicit:
+                await self._reply(message, str(busy))
         except Exception:
             log.exception("error answering message %s from user %s in channel %s", message.id, message.author.id,
                           message.channel.id)

@@ -179,3 +179,54 @@ def test_the_token_never_appears_in_crash_output(tmp_path):
     assert token not in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert re.search(r"does not exist|cannot reach Discord|refused the token", result.stderr)
+
+
+async def test_past_capacity_questions_are_told_the_bot_is_busy_at_once_not_answered_late(
+    fake_discord, content, monkeypatch
+):
+    import asyncio
+    import time
+
+    import bot.content as content_module
+
+    # Every answer takes 0.3 s on the answering thread (as a large collection can); a question that would
+    # wait more than 0.5 s behind the others is refused.
+    monkeypatch.setattr(content_module, "THREADED_SEARCH_PASSAGES", 0)
+    monkeypatch.setattr(content_module, "MAX_QUEUE_SECONDS", 0.5)
+    async with running(fake_discord, content) as bot:
+        library = bot.content.library
+        real_answer = library.answer
+
+        def slow_answer(question, k):
+            time.sleep(0.3)
+            return real_answer(question, k)
+
+        monkeypatch.setattr(library, "answer", slow_answer)
+        first = await fake_discord.send_message(fake_discord.general, fake_discord.member, SHCHYOGOLEV_Q,
+                                                mentions_bot=True)
+        await reply_to(fake_discord, first)  # the bot now knows how long an answer takes
+        askers = [(await fake_discord.add_member(f"asker{i}")).user for i in range(8)]
+        sent_at = time.monotonic()
+        burst = await asyncio.gather(*(fake_discord.send_message(fake_discord.general, user, SHCHYOGOLEV_Q,
+                                                                 mentions_bot=True) for user in askers))
+        ask = await fake_discord.invoke_slash("ask", {"question": SHCHYOGOLEV_Q}, user=askers[0])
+        refused = await ask.response()
+        replies = [await reply_to(fake_discord, message, timeout=10) for message in burst]
+        busy_at = time.monotonic()
+        await asyncio.sleep(3)  # let every queued answer finish: nothing more may arrive
+    answered = [r for r in replies if r["embeds"]]
+    busy = [r for r in replies if not r["embeds"]]
+    # The queue took what it could serve within 0.5 s; everyone else heard so at once, exactly once.
+    assert 2 <= len(answered) <= 4 and len(busy) == 8 - len(answered)
+    assert all("Igor Shchyogolev" in r["embeds"][0]["description"] for r in answered)
+    assert all("answering a lot of questions right now" in r["content"] for r in busy)
+    assert all(len(replies_to(fake_discord, m)) == 1 for m in burst)
+    assert busy_at - sent_at < 0.3 * len(answered) + 1.0
+    # Refusals went out before the queue had served even its first question.
+    posted = [r.time for r in fake_discord.requests_matching("POST", MESSAGES)
+              if "answering a lot of questions" in ((r.json or {}).get("content") or "")]
+    assert len(posted) == len(busy) and max(posted) - sent_at < 0.3
+    # /ask at that moment: a private note, within Discord's 3 s, not an expired interaction.
+    assert refused["type"] == 4 and refused["data"]["flags"] & EPHEMERAL and ask.callback_delay < 1
+    assert "answering a lot of questions right now" in refused["data"]["content"]
+    assert_allows_no_mentions(fake_discord)
