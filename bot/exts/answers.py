@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SEARCH_RESULTS = 15
-# Discord drops an interaction not answered within 3 s; past this much searching, defer first.
-DEFER_AFTER_SECONDS = 2.0
+# Discord drops an interaction not answered within 3 s; past this much searching, defer first. One
+# second leaves room for a busy event loop (2 s let some expire at a million passages under load).
+DEFER_AFTER_SECONDS = 1.0
 _MENTION = re.compile(r"<@!?\d+>")
 _QUESTION_WORDS = re.compile(
     r"^(who|whom|whose|what|when|where|why|how|which|is|are|was|were|do|does|did|can|could|should|would|will)\b",
