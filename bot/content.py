@@ -120,10 +120,7 @@ class ContentStore:
                 # saves the index; the bot then maps the saved index in well under a second.
                 with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as child:
                     child.submit(_save_index, path, settings, index_dir).result()
-            # Only what runs in this process keeps the collector out: a child's build can take minutes,
-            # and answering meanwhile with the collector off piled up garbage for one huge collection.
-            with _no_full_collections():
-                library = Library.load(path, settings, index_dir=index_dir)
+            library = Library.load(path, settings, index_dir=index_dir)
         except ContentError as exc:
             raise ReloadFailed(str(exc)) from None
         except OSError as exc:
@@ -137,7 +134,8 @@ class ContentStore:
 
     async def load(self) -> LoadReport:
         """The first load, at start-up. Raises `ReloadFailed` when there is nothing to answer from."""
-        self._library = await asyncio.to_thread(self._build)
+        with _no_full_collections():
+            self._library = await asyncio.to_thread(self._build)
         self._was_folder = self.settings.content_path.is_dir()
         return self._library.report
 
@@ -149,15 +147,15 @@ class ContentStore:
         async with self._reload_lock:
             started = time.perf_counter()
             old = self._library
-            new, diff = await asyncio.to_thread(self._build_and_diff, old)
+            with _no_full_collections():
+                new, diff = await asyncio.to_thread(self._build_and_diff, old)
             self._library = new
             return ReloadResult(diff=diff, report=new.report, seconds=time.perf_counter() - started)
 
     def _build_and_diff(self, old: Library | None) -> tuple[Library, LibraryDiff]:
         # The diff touches every article: on a large collection that is CPU work for the worker thread too.
         new = self._build()
-        with _no_full_collections():
-            return new, diff_articles(old.articles if old else {}, new.articles)
+        return new, diff_articles(old.articles if old else {}, new.articles)
 
     async def answer(self, question: str, k: int) -> Answer:
         """Answer from the current library; raises `Busy` when the question would wait too long."""
