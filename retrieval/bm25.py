@@ -242,6 +242,10 @@ class BM25Index:
         vocabulary = self.vocabulary
         return [vocabulary[t] for t in tokens if t in vocabulary]
 
+    def _postings(self, terms: np.ndarray) -> int:
+        """How many postings the rows of `terms` hold together."""
+        return int((self.indptr[terms + 1] - self.indptr[terms]).sum())
+
     def _row(self, term: int) -> slice:
         return slice(int(self.indptr[term]), int(self.indptr[term + 1]))
 
@@ -344,7 +348,7 @@ class BM25Index:
         With more than a few postings, the best passage of each of the m best blocks stands in for
         them: scanning every score costs about as much as selecting among a 30th as many postings.
         """
-        if int((self.indptr[terms + 1] - self.indptr[terms]).sum()) * 30 > self.doc_count:
+        if self._postings(terms) * 30 > self.doc_count:
             blocks = scores.reshape(self.block_count, -1)
             best = _largest(blocks.max(axis=1), m)
             return np.sort((best << self.block_shift) + blocks[best].argmax(axis=1))
@@ -381,7 +385,7 @@ class BM25Index:
         per_block = np.ndim(threshold) > 0
         if per_block:
             threshold = np.maximum(threshold, np.finfo(float).tiny)  # never a passage no term is in
-        postings = int((self.indptr[terms + 1] - self.indptr[terms]).sum())
+        postings = self._postings(terms)
         if postings * 16 > self.doc_count:
             if per_block:
                 # The scratch scores fill whole blocks, so each block's threshold applies to one row.
@@ -399,7 +403,7 @@ class BM25Index:
 
     def _clear(self, scores: np.ndarray, terms: np.ndarray) -> None:
         """Zero the scratch scores again after adding the rows of `terms`."""
-        if int((self.indptr[terms + 1] - self.indptr[terms]).sum()) * 16 > self.doc_count:
+        if self._postings(terms) * 16 > self.doc_count:
             scores.fill(0.0)
         else:
             for term in terms:
