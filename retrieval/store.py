@@ -18,6 +18,7 @@ is logged with its reason and the library is rebuilt instead.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -47,6 +48,10 @@ _ARRAYS = ("df", "idf", "indptr", "indices", "weights", "max_weight", "min_weigh
 # evenly spread samples, so that loading a million passages stays within a second.
 _FULL_CHECKSUM_BYTES = 8 * 2**20
 _SAMPLES, _SAMPLE_BYTES = 64, 64 * 2**10
+# Parsed articles kept for reuse: a question looks at a few dozen. Unbounded, the cache grew with
+# every article ever quoted (GBs over a day at a million passages) and each full garbage collection
+# walked all of them, holding the event loop for over a second.
+PARSED_ARTICLES = 512
 
 
 class StoreError(Exception):
@@ -153,14 +158,12 @@ class StoredArticles(Mapping[str, Article]):
         self._position = {article_id: i for i, article_id in enumerate(ids)}
         self._lines = lines
         self._offsets = offsets
-        self._parsed: dict[int, Article] = {}
+        self.at: Callable[[int], Article] = functools.lru_cache(maxsize=PARSED_ARTICLES)(self._parse)
 
-    def at(self, position: int) -> Article:
-        article = self._parsed.get(position)
-        if article is None:
-            start, end = int(self._offsets[position]), int(self._offsets[position + 1])
-            article = self._parsed[position] = Article.model_validate_json(self._lines[start:end])
-        return article
+    def _parse(self, position: int) -> Article:
+        """The article at `position` in the saved order (`at` is this, with the recent ones kept)."""
+        start, end = int(self._offsets[position]), int(self._offsets[position + 1])
+        return Article.model_validate_json(self._lines[start:end])
 
     def __getitem__(self, article_id: str) -> Article:
         return self.at(self._position[article_id])

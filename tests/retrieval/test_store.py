@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -14,6 +15,7 @@ import pytest
 from retrieval import store
 from retrieval.bm25 import BM25Settings
 from retrieval.library import Library, RetrievalSettings
+from retrieval.models import Article
 
 QUESTIONS = ["Who won the cup final?", "harvest rain farmers", "central bank interest rates", "qqzx unknown"]
 
@@ -71,6 +73,22 @@ def test_a_restart_loads_the_saved_index_with_identical_answers(content, index_d
     assert_same_library(loaded, built)
     assert_same_library(loaded, Library.load(content))
     assert loaded.search("central bank interest rates")
+
+
+def test_a_long_running_bot_keeps_only_recent_articles_parsed(content, index_dir, monkeypatch):
+    # Memory and garbage-collection time must not grow with every article ever quoted.
+    monkeypatch.setattr(store, "PARSED_ARTICLES", 4)
+    built = Library.load(content, index_dir=index_dir)
+    articles, passages = dict(built.articles), list(built.passages)
+    del built
+    loaded = Library.load(content, index_dir=index_dir)
+    for _ in range(2):  # the second round parses again what the first let go
+        assert [loaded.articles[i] for i in articles] == list(articles.values())
+        assert list(loaded.passages) == passages
+    del articles, passages
+    gc.collect()
+    parsed = [o for o in gc.get_objects() if isinstance(o, Article)]
+    assert 0 < len(parsed) <= 4
 
 
 def test_no_index_dir_means_no_saving(content, tmp_path):
