@@ -34,12 +34,16 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in spans if text[a:b].strip()]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentences:
-    """A passage's sentences, each analyzed: what the re-ranker and the highlight look at."""
+    """A passage's sentences, each analyzed: what the re-ranker and the highlight look at.
 
-    spans: list[tuple[int, int]]
-    terms: list[list[str]]
+    Tuples, not lists: thousands of these stay cached, and the garbage collector stops tracking
+    tuples of strings and numbers, so a full collection does not walk them.
+    """
+
+    spans: tuple[tuple[int, int], ...]
+    terms: tuple[tuple[str, ...], ...]
 
     def all_terms(self) -> list[str]:
         return [t for terms in self.terms for t in terms]
@@ -49,7 +53,7 @@ class Sentences:
 def analyzed_sentences(text: str, analyze: Callable[[str], list[str]]) -> Sentences:
     """`text` cut into sentences and each one analyzed.
 
-    Cached: every question re-ranks a hundred passages, and related questions meet the same ones again.
+    Cached: every question re-ranks dozens of passages, and related questions meet the same ones again.
     """
-    spans = sentence_spans(text)
-    return Sentences(spans, [analyze(text[a:b]) for a, b in spans])
+    spans = tuple(sentence_spans(text))
+    return Sentences(spans, tuple(tuple(analyze(text[a:b])) for a, b in spans))
