@@ -35,6 +35,9 @@ THREADED_SEARCH_PASSAGES = 20_000
 # questions a second: answers minutes late, interactions expired). With 2 s, admitted questions
 # waited ~1.7 s and a /ask deferred at 2 s could still miss Discord's 3 s under event-loop lag.
 MAX_QUEUE_SECONDS = 1.0
+# Refusals are logged as one count per this many seconds: a line each would flood the log just when
+# the bot is overloaded, and none would leave the operator unaware that members are being turned away.
+BUSY_LOG_SECONDS = 60.0
 
 
 def content_bytes(path: Path) -> int:
@@ -97,6 +100,8 @@ class ContentStore:
         self._answering = ThreadPoolExecutor(1, thread_name_prefix="answer")
         self._queued = 0
         self._answer_seconds = 0.0  # moving average
+        self._refused = 0  # told "busy" since the last log line
+        self._refusals_logged_at = -BUSY_LOG_SECONDS
 
     @property
     def library(self) -> Library:
@@ -164,6 +169,7 @@ class ContentStore:
             return library.answer(question, k)
         wait = self._queued * self._answer_seconds
         if wait > MAX_QUEUE_SECONDS:
+            self._count_refusal()
             raise Busy(wait)
         self._queued += 1
         try:
@@ -173,6 +179,16 @@ class ContentStore:
             self._queued -= 1
         self._answer_seconds = 0.8 * self._answer_seconds + 0.2 * seconds if self._answer_seconds else seconds
         return answer
+
+    def _count_refusal(self) -> None:
+        self._refused += 1
+        now = time.monotonic()
+        if now - self._refusals_logged_at >= BUSY_LOG_SECONDS:
+            log.warning("over capacity: told %d question(s) to ask again in the last %.0f s (an answer takes "
+                        "%.0f ms, %d waiting); more CPU or a smaller collection would serve them",
+                        self._refused, min(now - self._refusals_logged_at, BUSY_LOG_SECONDS),
+                        self._answer_seconds * 1000, self._queued)
+            self._refused, self._refusals_logged_at = 0, now
 
     def close(self) -> None:
         self._answering.shutdown(wait=False, cancel_futures=True)

@@ -182,7 +182,7 @@ def test_the_token_never_appears_in_crash_output(tmp_path):
 
 
 async def test_past_capacity_questions_are_told_the_bot_is_busy_at_once_not_answered_late(
-    fake_discord, content, monkeypatch
+    fake_discord, content, monkeypatch, caplog
 ):
     import asyncio
     import time
@@ -230,3 +230,6 @@ async def test_past_capacity_questions_are_told_the_bot_is_busy_at_once_not_answ
     assert refused["type"] == 4 and refused["data"]["flags"] & EPHEMERAL and ask.callback_delay < 1
     assert "answering a lot of questions right now" in refused["data"]["content"]
     assert_allows_no_mentions(fake_discord)
+    # The operator hears of it once, not once per refusal.
+    over = [r for r in caplog.records if r.name == "bot.content" and "over capacity" in r.getMessage()]
+    assert len(over) == 1 and over[0].levelno == logging.WARNING
