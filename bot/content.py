@@ -191,6 +191,8 @@ class ContentStore:
             self._refused, self._refusals_logged_at = 0, now
 
     def close(self) -> None:
+        if self._refused:
+            log.warning("over capacity: told %d more question(s) to ask again before stopping", self._refused)
         self._answering.shutdown(wait=False, cancel_futures=True)
 
 
