@@ -67,7 +67,8 @@ def _build(engine: str, passages: list[list], terms: list[str]) -> tuple[Query, 
     if engine == "ours":
         from retrieval.bm25 import BM25Index
 
-        index = BM25Index.build(passages)
+        # Term ids, as the Library gives them (it numbers terms while analyzing) and as bm25s gets them.
+        index = BM25Index.build(passages, vocabulary={t: i for i, t in enumerate(terms)})
         return (lambda q: index.top_k(q, K)), index.scores
     if engine == "rank-bm25":
         from rank_bm25 import BM25Okapi
@@ -93,7 +94,7 @@ def _build(engine: str, passages: list[list], terms: list[str]) -> tuple[Query, 
 
 
 def run(engine: str, folder: Path, timed: int, exact: int) -> dict:
-    passages, terms = _load_passages(folder, as_ids=engine == "bm25s")
+    passages, terms = _load_passages(folder, as_ids=engine != "rank-bm25")
     queries = json.loads((folder / "queries.json").read_text())
     gc.collect()
     baseline = _rss_mb("VmRSS")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, MutableMapping
 
 import Stemmer
 from pydantic import BaseModel, ConfigDict
@@ -83,7 +83,30 @@ class Analyzer:
         return out
 
     def __call__(self, text: str) -> list[str]:
-        return self.stem([w for w in self.words(text) if w not in self._stopwords])
+        return self.stem(self._kept_words(text))
+
+    def _kept_words(self, text: str) -> list[str]:
+        return [w for w in self.words(text) if w not in self._stopwords]
+
+    def numbering(self, vocabulary: MutableMapping[str, int]) -> Callable[[str], list[int]]:
+        """For indexing: a function from text to its terms' ids in `vocabulary`, which must number a
+        term it has not seen (as `bm25.Vocabulary` does), so ids follow first appearance.
+
+        The same terms as calling the analyzer, for one dict lookup a word instead of two (word to
+        stem, stem to id): at a million passages that second lookup was over half the index build.
+        """
+        ids: dict[str, int] = {}
+
+        def term_ids(text: str) -> list[int]:
+            words = self._kept_words(text)
+            try:
+                return [ids[w] for w in words]  # soon the common case: every word seen before
+            except KeyError:
+                new = [w for w in dict.fromkeys(words) if w not in ids]  # in order: ids follow first appearance
+                ids.update(zip(new, map(vocabulary.__getitem__, self.stem(new))))
+                return [ids[w] for w in words]
+
+        return term_ids
 
     def stem(self, words: Iterable[str]) -> list[str]:
         if self._stemmer is None:

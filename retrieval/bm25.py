@@ -9,7 +9,7 @@ operations, so a query only touches the postings of its own terms and the scores
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 from typing import Literal
 
@@ -54,7 +54,7 @@ class BM25Settings(BaseModel):
         return self
 
 
-class _Vocabulary(dict[str, int]):
+class Vocabulary(dict[str, int]):
     """Term -> id, where looking up a new term gives it the next id.
 
     Ids so follow first appearance: the order rank-bm25's dicts see the terms in, which decides
@@ -69,9 +69,12 @@ class _Vocabulary(dict[str, int]):
 class _PairCounts:
     """(term, passage, term frequency) for one chunk of passages, term-major, passages ascending."""
 
-    def __init__(self, passages: list[Sequence[str]], first: int, vocabulary: _Vocabulary) -> None:
+    def __init__(self, passages: list[Sequence[str]] | list[Sequence[int]], first: int,
+                 vocabulary: Vocabulary | None) -> None:
         self.lengths = np.fromiter(map(len, passages), dtype=np.int64, count=len(passages))
-        ids = np.fromiter(map(vocabulary.__getitem__, chain.from_iterable(passages)), dtype=np.int64,
+        tokens = chain.from_iterable(passages)
+        # Term ids as given, or numbered here (a dict lookup per token: over half of a build from strings).
+        ids = np.fromiter(tokens if vocabulary is None else map(vocabulary.__getitem__, tokens), dtype=np.int64,
                           count=int(self.lengths.sum()))
         local = np.repeat(np.arange(len(passages), dtype=np.int64), self.lengths)
         keys, tf = np.unique(ids * len(passages) + local, return_counts=True)
@@ -82,7 +85,8 @@ class _PairCounts:
         self.tf = tf.astype(np.int32)
 
 
-def _count_pairs(corpus: Iterable[Sequence[str]], vocabulary: _Vocabulary, chunk_tokens: int) -> list[_PairCounts]:
+def _count_pairs(corpus: Iterable[Sequence[str]] | Iterable[Sequence[int]], vocabulary: Vocabulary | None,
+                 chunk_tokens: int) -> list[_PairCounts]:
     chunks: list[_PairCounts] = []
     pending: list[Sequence[str]] = []
     pending_tokens = passages = 0
@@ -143,21 +147,30 @@ class BM25Index:
 
     @classmethod
     def build(
-        cls, corpus: Iterable[Sequence[str]], settings: BM25Settings | None = None, *,
-        chunk_tokens: int = CHUNK_TOKENS, block_shift: int | None = None,
+        cls, corpus: Iterable[Sequence[str]] | Iterable[Sequence[int]], settings: BM25Settings | None = None, *,
+        vocabulary: Mapping[str, int] | None = None, chunk_tokens: int = CHUNK_TOKENS, block_shift: int | None = None,
     ) -> BM25Index:
-        """Index tokenized passages. `chunk_tokens` trades build memory for fewer, larger sorts;
-        `block_shift` sets the size of the blocks of block-max bounds (by default from the passage count)."""
+        """Index tokenized passages: each one's terms, or with `vocabulary` their ids in it.
+
+        Ids must run from 0 with every term used; numbered in order of first appearance (as
+        `Vocabulary` numbers them) they give rank-bm25's scores to the last bit, as terms do.
+        `chunk_tokens` trades build memory for fewer, larger sorts; `block_shift` sets the size of
+        the blocks of block-max bounds (by default from the passage count).
+        """
         settings = settings or BM25Settings()
-        growing = _Vocabulary()
+        growing = Vocabulary() if vocabulary is None else None
         chunks = _count_pairs(corpus, growing, chunk_tokens)
-        vocabulary = dict(growing)
+        vocabulary = dict(growing if vocabulary is None else vocabulary)
         del growing
         lengths = np.concatenate([c.lengths for c in chunks]) if chunks else np.zeros(0, np.int64)
         doc_count, vocab_size = len(lengths), len(vocabulary)
         df = np.zeros(vocab_size, np.int64)
         for chunk in chunks:
+            if len(chunk.terms) and not 0 <= chunk.terms.min() <= chunk.terms.max() < vocab_size:
+                raise ValueError(f"term ids must lie in 0..{vocab_size - 1}, the vocabulary's")
             df += np.bincount(chunk.terms, minlength=vocab_size)
+        if not df.all():
+            raise ValueError(f"{int((df == 0).sum())} vocabulary term(s) occur in no passage")
         indptr = np.zeros(vocab_size + 1, dtype=np.int64)
         np.cumsum(df, out=indptr[1:])
         if block_shift is None:

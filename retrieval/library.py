@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from .analyzer import Analyzer, AnalyzerSettings
-from .bm25 import BM25Index, BM25Settings
+from .bm25 import BM25Index, BM25Settings, Vocabulary
 from .highlight import best_sentences
 from .ingest import ContentError, Progress, read_content
 from .models import Answer, Article, Hit, LoadReport, Passage
@@ -73,13 +73,13 @@ class Library:
                 passages.extend(found)
                 self._passage_counts[article.id] = len(found)
             self.passages = passages
+            vocabulary = Vocabulary()
+            term_ids = self.analyzer.numbering(vocabulary)
             self.index = BM25Index.build(
-                counted((self._passage_terms(p) for p in passages), len(passages), progress), self.settings.bm25
+                counted((term_ids(self.indexed_text(p)) for p in passages), len(passages), progress),
+                self.settings.bm25, vocabulary=vocabulary,
             )
         self.report = report or LoadReport(root="", articles=len(self.articles), passages=len(self.passages))
-
-    def _passage_terms(self, passage: Passage) -> list[str]:
-        return self.analyzer(self.indexed_text(passage))
 
     def indexed_text(self, passage: Passage) -> str:
         """The text a passage is indexed by (see `passages.indexed_text`)."""

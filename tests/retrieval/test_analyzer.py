@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from retrieval import Analyzer
+from retrieval.bm25 import Vocabulary
 
 analyze = Analyzer()
 
@@ -48,3 +49,14 @@ def test_any_text_analyzes_to_clean_lowercase_terms(text):
 @given(st.text())
 def test_question_analysis_is_deterministic(text):
     assert analyze(text) == Analyzer()(text)
+
+
+@given(st.lists(st.text(), max_size=8))
+def test_indexing_by_ids_gives_the_analyzers_terms_numbered_by_first_appearance(texts):
+    vocabulary = Vocabulary()
+    term_ids = Analyzer().numbering(vocabulary)
+    numbered = [term_ids(text) for text in texts]
+    terms = [analyze(text) for text in texts]
+    # The same terms, and ids in the order a dict filled from the analyzer's terms would give them.
+    assert list(vocabulary) == list(dict.fromkeys(t for doc in terms for t in doc))
+    assert [[list(vocabulary)[i] for i in doc] for doc in numbered] == terms

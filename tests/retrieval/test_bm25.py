@@ -11,7 +11,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
-from retrieval.bm25 import BM25Index, BM25Settings
+from retrieval.bm25 import BM25Index, BM25Settings, Vocabulary
 
 REFERENCE = {"okapi": BM25Okapi, "bm25l": BM25L, "bm25plus": BM25Plus}
 TOLERANCE = {"rtol": 1e-9, "atol": 1e-9}
@@ -131,6 +131,28 @@ def test_chunked_build_gives_the_same_index():
     assert whole.vocabulary == chunked.vocabulary
     for name in ("df", "idf", "indptr", "indices", "weights"):
         np.testing.assert_array_equal(getattr(whole, name), getattr(chunked, name))
+
+
+INDEX_ARRAYS = ("df", "idf", "indptr", "indices", "weights", "max_weight", "min_weight", "block_rows", "block_max")
+
+
+@settings(max_examples=200, deadline=None)
+@given(corpus=corpora, s=bm25_settings(), chunk_tokens=st.integers(1, 60))
+def test_a_build_from_term_ids_is_the_build_from_terms(corpus, s, chunk_tokens):
+    vocabulary = Vocabulary()
+    ids = [[vocabulary[t] for t in doc] for doc in corpus]
+    from_terms = BM25Index.build(corpus, s)
+    from_ids = BM25Index.build(ids, s, vocabulary=vocabulary, chunk_tokens=chunk_tokens)
+    assert list(from_ids.vocabulary.items()) == list(from_terms.vocabulary.items())
+    for name in INDEX_ARRAYS:
+        np.testing.assert_array_equal(getattr(from_ids, name), getattr(from_terms, name), err_msg=name)
+
+
+@pytest.mark.parametrize("ids, problem", [([[0, 2]], "must lie in 0..1"), ([[0, -1]], "must lie in 0..1"),
+                                          ([[0, 0]], "1 vocabulary term")])
+def test_term_ids_outside_the_vocabulary_are_refused_clearly(ids, problem):
+    with pytest.raises(ValueError, match=problem):
+        BM25Index.build(ids, vocabulary={"apple": 0, "bank": 1})
 
 
 def test_concurrent_queries_do_not_share_scratch_space():

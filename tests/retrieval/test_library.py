@@ -1,8 +1,10 @@
 """Questions a reader would ask over the seed articles, and the edge cases that must not crash."""
 
+import numpy as np
 import pytest
 
 from retrieval import Article, Library, Paragraph
+from retrieval.bm25 import BM25Index
 
 RUSSIA = "Why Russia And China See Eye-To-Eye On Cyber Security"
 SUDAN = "In Sudan, A Surprise About-Face Marks Death Of The Revolution"
@@ -52,6 +54,15 @@ def test_k_is_honoured_and_each_hit_keeps_its_exact_bm25_score(seed_library):
     for hit in hits:
         passage = next(i for i, p in enumerate(seed_library.passages) if p == hit.passage)
         assert hit.score == scores[passage]
+
+
+def test_the_librarys_index_is_rank_bm25s_over_the_analyzers_terms(seed_library):
+    # The library numbers terms while analyzing; the index must be the one built from the terms.
+    terms = [seed_library.analyzer(seed_library.indexed_text(p)) for p in seed_library.passages]
+    expected = BM25Index.build(terms, seed_library.settings.bm25)
+    assert list(seed_library.index.vocabulary.items()) == list(expected.vocabulary.items())
+    for name in ("df", "idf", "indptr", "indices", "weights"):
+        np.testing.assert_array_equal(getattr(seed_library.index, name), getattr(expected, name), err_msg=name)
 
 
 @pytest.mark.parametrize("question", ["", "   ", "?!", "the of and", "\u200b", "zzzzqx"])
