@@ -397,7 +397,9 @@ class BM25Index:
         """
         per_block = np.ndim(threshold) > 0
         if per_block:
-            threshold = np.maximum(threshold, np.finfo(float).tiny)  # never a passage no term is in
+            # Never a passage no term is in, yet every positive score, subnormal ones included (a tiny
+            # epsilon floors idf far below float's smallest normal number).
+            threshold = np.maximum(threshold, np.finfo(float).smallest_subnormal)
         postings = self._postings(terms)
         if postings * 16 > self.doc_count:
             if per_block:

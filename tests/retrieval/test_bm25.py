@@ -65,6 +65,8 @@ def test_scores_equal_rank_bm25(corpus, query, s, chunk_tokens):
 
 @settings(max_examples=300, deadline=None)
 @given(corpus=corpora, query=queries, s=bm25_settings(), k=st.integers(1, 30))
+@example(corpus=[[], [], ["apple", "bank"], ["apple", "bank"], ["apple", "bank", "cat"]], query=["apple", "bank"],
+         s=BM25Settings(k1=1.0, b=0.0, epsilon=2.2250738585e-313), k=1)  # subnormal weights: found by hypothesis
 def test_top_k_is_the_head_of_a_full_sort(corpus, query, s, k):
     assume(s.b < 1 or all(corpus))
     index = BM25Index.build(corpus, s)
