@@ -101,7 +101,7 @@ class ContentStore:
         self._queued = 0
         self._answer_seconds = 0.0  # moving average
         self._refused = 0  # told "busy" since the last log line
-        self._refusals_logged_at = -BUSY_LOG_SECONDS
+        self._refusals_logged_at: float | None = None
 
     @property
     def library(self) -> Library:
@@ -183,11 +183,12 @@ class ContentStore:
     def _count_refusal(self) -> None:
         self._refused += 1
         now = time.monotonic()
-        if now - self._refusals_logged_at >= BUSY_LOG_SECONDS:
-            log.warning("over capacity: told %d question(s) to ask again in the last %.0f s (an answer takes "
-                        "%.0f ms, %d waiting); more CPU or a smaller collection would serve them",
-                        self._refused, min(now - self._refusals_logged_at, BUSY_LOG_SECONDS),
-                        self._answer_seconds * 1000, self._queued)
+        last = self._refusals_logged_at
+        if last is None or now - last >= BUSY_LOG_SECONDS:
+            since = "" if last is None else f" in the last {now - last:.0f} s"
+            log.warning("over capacity: told %d question(s) to ask again%s (an answer takes %.0f ms, %d waiting); "
+                        "more CPU or a smaller collection would serve them",
+                        self._refused, since, self._answer_seconds * 1000, self._queued)
             self._refused, self._refusals_logged_at = 0, now
 
     def close(self) -> None:
