@@ -55,17 +55,19 @@ class Library:
         """
         self.settings = settings or RetrievalSettings()
         self.analyzer = Analyzer(self.settings.analyzer)
+        # A stored library's are read-only mappings and sequences that parse an article only when it is looked at.
+        self.articles: Mapping[str, Article] = stored.articles if stored is not None else {a.id: a for a in articles}
         # An article's text is joined from its paragraphs on every access: keep the recent few, since
         # its passages are indexed one after another and re-ranking looks at a few articles at a time.
-        self._article_text = functools.lru_cache(maxsize=128)(lambda article_id: self.articles[article_id].text)
+        # The cache holds the articles, not the library: a cycle back to it would keep a replaced
+        # library alive past the bot's gc.freeze(), i.e. forever.
+        by_id = self.articles
+        self._article_text = functools.lru_cache(maxsize=128)(lambda article_id: by_id[article_id].text)
         if stored is not None:
-            # Read-only mappings and sequences that parse an article only when it is looked at.
-            self.articles: Mapping[str, Article] = stored.articles
             self.passages: Sequence[Passage] = stored.passages
             self._passage_counts: Mapping[str, int] = stored.passage_counts
             self.index = stored.index
         else:
-            self.articles = {a.id: a for a in articles}
             passages: list[Passage] = []
             self._passage_counts = {}
             for article in articles:

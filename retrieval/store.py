@@ -150,6 +150,11 @@ def _unsealed(text: str) -> dict[str, Any]:
     return body
 
 
+def _parse_article(lines: mmap.mmap | bytes, offsets: np.ndarray, position: int) -> Article:
+    start, end = int(offsets[position]), int(offsets[position + 1])
+    return Article.model_validate_json(lines[start:end])
+
+
 class StoredArticles(Mapping[str, Article]):
     """Articles by id, parsed from the saved JSON lines only when first looked at."""
 
@@ -158,12 +163,10 @@ class StoredArticles(Mapping[str, Article]):
         self._position = {article_id: i for i, article_id in enumerate(ids)}
         self._lines = lines
         self._offsets = offsets
-        self.at: Callable[[int], Article] = functools.lru_cache(maxsize=PARSED_ARTICLES)(self._parse)
-
-    def _parse(self, position: int) -> Article:
-        """The article at `position` in the saved order (`at` is this, with the recent ones kept)."""
-        start, end = int(self._offsets[position]), int(self._offsets[position + 1])
-        return Article.model_validate_json(self._lines[start:end])
+        # The article at a position in the saved order, the recent ones kept. Not a bound method: its
+        # cycle back to self would outlive a replaced library once the bot has frozen it for the GC.
+        self.at: Callable[[int], Article] = functools.lru_cache(maxsize=PARSED_ARTICLES)(
+            functools.partial(_parse_article, lines, offsets))
 
     def __getitem__(self, article_id: str) -> Article:
         return self.at(self._position[article_id])

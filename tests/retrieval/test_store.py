@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import signal
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -91,6 +92,23 @@ def test_a_long_running_bot_keeps_only_recent_articles_parsed(tmp_path, index_di
     gc.collect()
     parsed = [o for o in gc.get_objects() if isinstance(o, Article) and o.id.startswith("ledger-")]
     assert 0 < len(parsed) <= 4
+
+
+@pytest.mark.parametrize("stored", [False, True])
+def test_a_library_let_go_is_freed_at_once_without_the_garbage_collector(content, index_dir, stored):
+    # The bot freezes what it holds out of the collector's reach after each load, so a library it
+    # replaces must be freed by reference counting alone, or every reload would leak the old one.
+    Library.load(content, index_dir=index_dir)
+    library = Library.load(content, index_dir=index_dir if stored else None)
+    assert library.report.from_cache == stored
+    library.answer("central bank interest rates")  # fill its caches
+    gone = weakref.ref(library)
+    gc.disable()
+    try:
+        del library
+        assert gone() is None
+    finally:
+        gc.enable()
 
 
 def test_no_index_dir_means_no_saving(content, tmp_path):
