@@ -11,6 +11,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
+from retrieval import store
 from retrieval.bm25 import BM25Index, BM25Settings, Vocabulary
 
 REFERENCE = {"okapi": BM25Okapi, "bm25l": BM25L, "bm25plus": BM25Plus}
@@ -135,9 +136,6 @@ def test_chunked_build_gives_the_same_index():
         np.testing.assert_array_equal(getattr(whole, name), getattr(chunked, name))
 
 
-INDEX_ARRAYS = ("df", "idf", "indptr", "indices", "weights", "max_weight", "min_weight", "block_rows", "block_max")
-
-
 @settings(max_examples=200, deadline=None)
 @given(corpus=corpora, s=bm25_settings(), chunk_tokens=st.integers(1, 60))
 def test_a_build_from_term_ids_is_the_build_from_terms(corpus, s, chunk_tokens):
@@ -146,7 +144,7 @@ def test_a_build_from_term_ids_is_the_build_from_terms(corpus, s, chunk_tokens):
     from_terms = BM25Index.build(corpus, s)
     from_ids = BM25Index.build(ids, s, vocabulary=vocabulary, chunk_tokens=chunk_tokens)
     assert list(from_ids.vocabulary.items()) == list(from_terms.vocabulary.items())
-    for name in INDEX_ARRAYS:
+    for name in store._ARRAYS:  # every array an index is saved as
         np.testing.assert_array_equal(getattr(from_ids, name), getattr(from_terms, name), err_msg=name)
 
 
