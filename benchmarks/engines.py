@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
 import json
 import resource
 import sys
@@ -19,6 +20,9 @@ from pathlib import Path
 import numpy as np
 
 ENGINES = ("ours", "rank-bm25", "bm25s")
+# The field's fastest (Rust, block-max WAND), for reference only: its own BM25 (Lucene's, k1=1.2, b=0.75),
+# so its latency is comparable and its scores are not. Measured when installed (the `bench` extra).
+REFERENCES = ("tantivy",)
 # bm25s's own default scoring; rank-bm25 and ours are BM25Okapi (the Robertson idf with a floor).
 BM25S_METHOD = "lucene"
 K = 10
@@ -65,7 +69,7 @@ Query = Callable[[list[str]], object]
 Scores = Callable[[list[str]], np.ndarray]
 
 
-def _build(engine: str, passages: list[list], terms: list[str]) -> tuple[Query, Scores | None]:
+def _build(engine: str, passages: list[list], terms: list[str], folder: Path) -> tuple[Query, Scores | None]:
     if engine == "ours":
         from retrieval.bm25 import BM25Index
 
@@ -81,6 +85,8 @@ def _build(engine: str, passages: list[list], terms: list[str]) -> tuple[Query, 
             return np.argsort(ranker.get_scores(q))[::-1][:K]  # what BM25Okapi.get_top_n does
 
         return rank_query, ranker.get_scores
+    if engine == "tantivy":
+        return _tantivy(passages, folder / "tantivy"), None
     import bm25s
 
     retriever = bm25s.BM25(method=BM25S_METHOD)
@@ -95,14 +101,44 @@ def _build(engine: str, passages: list[list], terms: list[str]) -> tuple[Query, 
     return bm25s_query, None
 
 
+def _tantivy(passages: list[list[str]], path: Path) -> Query:
+    import tantivy
+
+    schema_builder = tantivy.SchemaBuilder()
+    # Our tokens as they are: split on spaces only, term frequencies but no positions (BM25 needs no more).
+    schema_builder.add_text_field("text", stored=False, tokenizer_name="whitespace", index_option="freq")
+    schema = schema_builder.build()
+    path.mkdir()  # its index lives on disk, memory-mapped, in the benchmark's temporary folder
+    index = tantivy.Index(schema, path=str(path))
+    # One thread, so one segment: searched by one thread, as the other engines are.
+    writer = index.writer(heap_size=1_000_000_000, num_threads=1)
+    for tokens in passages:
+        writer.add_document(tantivy.Document(text=" ".join(tokens)))
+    writer.commit()
+    writer.wait_merging_threads()
+    index.reload()
+    searcher = index.searcher()
+
+    def tantivy_query(q: list[str]) -> object:
+        clauses = [(tantivy.Occur.Should, tantivy.Query.term_query(schema, "text", t)) for t in q]
+        return searcher.search(tantivy.Query.boolean_query(clauses), K).hits
+
+    return tantivy_query
+
+
+def available_references() -> tuple[str, ...]:
+    """The reference engines installed here."""
+    return tuple(e for e in REFERENCES if importlib.util.find_spec(e) is not None)
+
+
 def run(engine: str, folder: Path, timed: int, exact: int) -> dict:
-    passages, terms = _load_passages(folder, as_ids=engine != "rank-bm25")
+    passages, terms = _load_passages(folder, as_ids=engine in ("ours", "bm25s"))
     queries = json.loads((folder / "queries.json").read_text())
     gc.collect()
     baseline = _rss_mb("VmRSS")
     _reset_peak()
     started = time.perf_counter()
-    query, scores = _build(engine, passages, terms)
+    query, scores = _build(engine, passages, terms, folder)
     build_seconds = time.perf_counter() - started
     peak = _rss_mb("VmHWM") - baseline
     # No engine needs the tokens once built; held through the queries, they slowed ours (p95 +25 %).
@@ -123,7 +159,7 @@ def run(engine: str, folder: Path, timed: int, exact: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("engine", choices=ENGINES)
+    parser.add_argument("engine", choices=ENGINES + REFERENCES)
     parser.add_argument("folder", type=Path)
     parser.add_argument("--timed", type=int, required=True, help="how many queries to time")
     parser.add_argument("--exact", type=int, default=0, help="how many queries' full scores to save")

@@ -57,7 +57,7 @@ def measure(size: int, queries: int, data: Path | None, rank_sample: int, exact:
     with tempfile.TemporaryDirectory(prefix="bm25-speed-") as folder:
         engines.save_tokens(collection.passages, collection.queries, Path(folder))
         del collection
-        for engine in engines.ENGINES:
+        for engine in engines.ENGINES + engines.available_references():
             timed = queries if engine != "rank-bm25" or size <= RANK_FULL_UP_TO else rank_sample
             run = _run_engine(engine, Path(folder), timed, exact if engine != "bm25s" else 0)
             latencies = np.asarray(run["latencies_ms"])
@@ -94,7 +94,7 @@ def plot(results: list[Result], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     figure, axes = plt.subplots(figsize=(7, 4.5))
-    for engine, colour in zip(engines.ENGINES, ("tab:blue", "tab:red", "tab:green")):
+    for engine, colour in zip(engines.ENGINES + engines.REFERENCES, ("tab:blue", "tab:red", "tab:green", "tab:gray")):
         rows = [r for r in results if r.engine == engine]
         sizes = [r.size for r in rows]
         axes.plot(sizes, [r.p50_ms for r in rows], "o-", color=colour, label=f"{engine} p50")
@@ -122,6 +122,10 @@ def targets(results: list[Result]) -> str:
     ]
     lines = [f"Targets at {size:,} passages:", ""]
     lines += [f"- {'met' if ok else 'NOT met'}: {what} - measured {value}" for what, ok, value in checks]
+    for name in engines.REFERENCES:
+        if name in by:
+            lines.append(f"- for reference, {name} in this run: query p50 {by[name].p50_ms:.2f} ms, "
+                         f"p95 {by[name].p95_ms:.2f} ms")
     return "\n".join(lines)
 
 
@@ -138,7 +142,13 @@ def describe(args: argparse.Namespace, source: str) -> str:
         "and our tokens through its token-ids API. Ours also gets the tokens as term ids (lists of ints, "
         "numbered in order of first appearance), as the Library gives them: it numbers terms while "
         "analyzing. rank-bm25 gets the strings. rank-bm25 and ours are BM25Okapi (k1=1.5, b=0.75, "
-        "epsilon=0.25). Build peak: the highest resident memory while building, in a fresh process, minus "
+        "epsilon=0.25). "
+        + (f"tantivy {_version('tantivy')} (Rust, block-max WAND; for reference: its own BM25, Lucene's k1=1.2 "
+           "b=0.75, so its scores are not compared) indexes the same tokens split on spaces, term frequencies "
+           "only, one writer thread and so one segment, on disk in a temporary folder (memory-mapped, warm in the "
+           "page cache); a query is a boolean OR of term queries. "
+           if "tantivy" in engines.available_references() else "")
+        + "Build peak: the highest resident memory while building, in a fresh process, minus "
         "the memory held once the tokens are loaded. The exactness column compares full score vectors "
         "(every passage) with rank-bm25's on the first queries."
     )
