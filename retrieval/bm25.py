@@ -22,6 +22,14 @@ CHUNK_TOKENS = 2_000_000
 # Relative margin for sums added in a different order than rank-bm25's: far above their rounding
 # error, far below any real difference between scores.
 _SLACK = 1e-9
+# Pruning sums partial scores in float32: half the memory traffic of float64 on the scratch array,
+# which the common terms' long rows sweep end to end. A float32 sum of n weights (each rounded, then
+# added) is within 2n units of float32 rounding (2**-24) of the exact sum; a margin of twice that
+# covers a floor raised from such a sum as well as the sum compared with it.
+_SCRATCH = np.float32
+_SCRATCH_ROUNDING = 2.0**-24
+# Weights below this would lose precision in float32 (or vanish): such queries prune in float64.
+_SCRATCH_SMALLEST = 1e-30
 # A binary-search lookup costs about this many postings of a dense pass.
 _LOOKUP_COST = 16
 # The floor comes from the exact scores of this many times k passages.
@@ -262,12 +270,14 @@ class BM25Index:
     def _row(self, term: int) -> slice:
         return slice(int(self.indptr[term]), int(self.indptr[term + 1]))
 
-    def _scores_buffer(self) -> np.ndarray:
-        scratch = self._scratch
-        if getattr(scratch, "scores", None) is None:
+    def _scores_buffer(self, low_precision: bool) -> np.ndarray:
+        dtype = np.dtype(_SCRATCH if low_precision else np.float64)
+        scores = getattr(self._scratch, dtype.name, None)
+        if scores is None:
             # Padded to whole blocks, so that a threshold per block is one comparison per row.
-            scratch.scores = np.zeros(self.block_count << self.block_shift)
-        return scratch.scores
+            scores = np.zeros(self.block_count << self.block_shift, dtype)
+            setattr(self._scratch, dtype.name, scores)
+        return scores
 
     def _matches(self, terms: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """(passages containing a query term, ascending; their summed weights, added in query order).
@@ -298,15 +308,16 @@ class BM25Index:
         than that floor in every block of passages cannot lift an unseen passage into the top k, so
         their long posting lists are only consulted for the passages still in the running: those
         whose partial score plus what the skipped terms can add in their block reaches the floor.
-        Needs all weights positive. Sums here are in any order; `_SLACK` keeps every passage whose
-        exact score could tie.
+        Needs all weights positive. Sums here are in any order, and in float32 unless a weight is too
+        small for it; `margin` keeps every passage whose exact score could tie.
         """
         distinct, repeats = np.unique(np.asarray(terms), return_counts=True)
+        scores = self._scores_buffer(self.min_weight[distinct].min() >= _SCRATCH_SMALLEST)
+        margin = 1 - _SLACK - (4 * (len(distinct) + 1) * _SCRATCH_ROUNDING if scores.dtype == _SCRATCH else 0)
         lengths = self.indptr[distinct + 1] - self.indptr[distinct]
         bounds = self.max_weight[distinct] * repeats * (1 + _SLACK)
         by_rarity = np.argsort(lengths, kind="stable")
         seeds = int(np.searchsorted(np.cumsum(lengths[by_rarity]), lengths.sum() // 8, side="right")) or 1
-        scores = self._scores_buffer()
         added: list[int] = []
         looked_up = np.zeros(0, np.int64)
         try:
@@ -329,12 +340,12 @@ class BM25Index:
             # so fewer passages stay in the running, and the commonest terms come last, when few
             # passages are left to look up in their long lists.
             skipped = pending[::-1]
-            passages = self._reaching(scores, distinct[added], floor * (1 - _SLACK) - remaining)
+            passages = self._reaching(scores, distinct[added], floor * margin - remaining)
             looked_up = passages
             for i in skipped:
                 term, row = distinct[i], self._row(distinct[i])
                 if len(passages) < _FILTER_RATIO * (row.stop - row.start):
-                    passages = passages[scores[passages] >= (floor * (1 - _SLACK) - remaining)[
+                    passages = passages[scores[passages] >= (floor * margin - remaining)[
                         passages >> self.block_shift]]
                     if k <= len(passages) <= _RAISE_FLOOR_UP_TO:
                         # Partial scores are lower bounds of the final ones: the floor can only rise.
@@ -346,14 +357,14 @@ class BM25Index:
                     self._add_row(scores, term, repeats[i])
                     added.append(i)
                 remaining = remaining - self._block_bound(term, repeats[i])
-            passages = passages[scores[passages] >= floor * (1 - _SLACK)]
+            passages = passages[scores[passages] >= floor * margin]
             partial = scores[passages]
         except BaseException:
-            self._scratch.scores = None  # stopped half-way: never reuse a buffer that may be dirty
+            delattr(self._scratch, scores.dtype.name)  # stopped half-way: never reuse a buffer that may be dirty
             raise
         self._clear(scores, distinct[added])
         scores[looked_up] = 0.0
-        return passages[partial >= _kth_largest(partial, k) * (1 - _SLACK)]
+        return passages[partial >= _kth_largest(partial, k) * margin]
 
     def _favoured(self, scores: np.ndarray, terms: np.ndarray, m: int) -> np.ndarray:
         """About m passages (ascending) among the best scores so far, from the rows of `terms`.
@@ -426,7 +437,9 @@ class BM25Index:
 
     def _add_row(self, scores: np.ndarray, term: int, repeats: int) -> None:
         row = self._row(term)
-        np.add.at(scores, self.indices[row], self.weights[row] if repeats == 1 else self.weights[row] * repeats)
+        weights = self.weights[row] if repeats == 1 else self.weights[row] * repeats
+        # Same dtypes on both sides, or np.add.at takes its slow path.
+        np.add.at(scores, self.indices[row], weights.astype(scores.dtype, copy=False))
 
     def _lookup(self, term: int, passages: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(position in the term's row, whether the term is there) for each of `passages` (ascending)."""
