@@ -14,7 +14,9 @@ convention), with BEIR's definitions: nDCG@10 with linear gain on graded judgeme
 `ndcg_cut.10`), R@k = share of the relevant documents in the top k, MRR@10. For SQuAD (one relevant
 paragraph per question) R@1 and R@5 are top-1 and top-5 accuracy.
 
-Tuning and held-out parts (`parts`): settings were chosen on the tuning part of each set only.
+Tuning and held-out parts (`parts`): settings were chosen on the tuning part of each set only. Each
+part is also compared question by question with bm25s, with a paired randomization test's p-value
+(`paired_p_value`), to tell a real difference from that of a few questions.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import fmean
 from typing import TextIO
+
+import numpy as np
 
 from retrieval import Hit, Library, RetrievalSettings
 
@@ -137,6 +141,41 @@ def mean_metrics(runs: dict[str, Sequence[str]], qrels: Qrels) -> dict[str, floa
     """Every metric averaged over the judged queries; a query missing from `runs` ranked nothing."""
     return {name: fmean(metric(runs.get(q, ()), grades) for q, grades in qrels.items()) if qrels else 0.0
             for name, metric in METRICS.items()}
+
+
+def paired_p_value(ours: Sequence[float], reference: Sequence[float], rounds: int = 10_000, seed: int = 0) -> float:
+    """Two-sided p-value of the paired randomization (sign-flip) test of the mean difference.
+
+    Under "no difference" each query's difference is as likely negated: the p-value is the share of
+    sign patterns whose mean is at least as far from 0 as the observed one. Exact (every pattern) up
+    to 16 queries, else `rounds` random patterns.
+    """
+    differences = np.asarray(ours, dtype=float) - np.asarray(reference, dtype=float)
+    observed = abs(differences.mean()) if len(differences) else 0.0
+    if not differences.any():
+        return 1.0
+    if len(differences) <= 16:
+        patterns = (np.arange(2 ** len(differences))[:, None] >> np.arange(len(differences))) & 1
+        means = np.abs(((1 - 2 * patterns) * differences).mean(axis=1))
+        return float(np.mean(means >= observed - 1e-12))
+    rng = np.random.default_rng(seed)
+    reached = 0
+    for start in range(0, rounds, 1000):
+        signs = rng.choice([-1.0, 1.0], size=(min(1000, rounds - start), len(differences)))
+        reached += int(np.sum(np.abs((signs * differences).mean(axis=1)) >= observed - 1e-12))
+    return reached / rounds
+
+
+def paired_table(rows: list[tuple[str, list[float], list[float]]]) -> str:
+    """Markdown: per-query nDCG@10 of ours against bm25s on the same questions, and the test's p-value."""
+    lines = ["| set | queries | ours better / worse / same | mean difference | p (paired sign flip) |",
+             "|---|---:|---:|---:|---:|"]
+    for label, ours, reference in rows:
+        d = np.asarray(ours) - np.asarray(reference)
+        counts = f"{int(np.sum(d > 1e-9))} / {int(np.sum(d < -1e-9))} / {int(np.sum(np.abs(d) <= 1e-9))}"
+        p = paired_p_value(ours, reference)
+        lines.append(f"| {label} | {len(d):,} | {counts} | {d.mean():+.4f} | {f'{p:.2f}' if p >= 0.01 else '< 0.01'} |")
+    return "\n".join(lines)
 
 
 # --- Ranking --------------------------------------------------------------------------------------------
@@ -322,6 +361,12 @@ def report(data: Path, runs: list[SetRun], out: TextIO) -> None:
     rows = [(f"{r.judged.name} ({part})", len(qrels), r.metrics(qrels), r.reference_metrics(qrels))
             for r in runs for part, qrels in parts(r.judged).items()]
     print(metrics_table(rows, ("nDCG@10", "R@1", "R@5", "R@100")), file=out)
+    paired = [(f"{r.judged.name} ({part})", [ndcg(r.ranked[q].documents, g) for q, g in qrels.items()],
+               [ndcg(r.reference.get(q, ()), g) for q, g in qrels.items()])
+              for r in runs if r.reference is not None for part, qrels in parts(r.judged).items()]
+    if paired:
+        print("\n## nDCG@10 per question, ours against bm25s on the same questions\n", file=out)
+        print(paired_table(paired), file=out)
     for run in runs:
         if run.judged.name == SQUAD:
             squad_report(data, run, out)

@@ -12,6 +12,7 @@ from benchmarks.quality import (
     main,
     mean_metrics,
     ndcg,
+    paired_p_value,
     parts,
     rank,
     rank_all,
@@ -59,6 +60,24 @@ def test_means_are_over_judged_queries_and_an_unranked_query_scores_zero():
     assert metrics["MRR@10"] == pytest.approx(0.5)
     assert metrics["R@1"] == pytest.approx(0.5)
     assert metrics["nDCG@10"] == pytest.approx(0.5)
+
+
+def test_paired_test_finds_no_difference_between_equal_or_mirrored_results():
+    assert paired_p_value([0.5, 0.25, 1.0], [0.5, 0.25, 1.0]) == 1.0
+    # One query better by as much as another is worse: the mean difference is 0, every pattern reaches it.
+    assert paired_p_value([1.0, 0.0], [0.0, 1.0]) == 1.0
+
+
+def test_paired_test_is_exact_for_few_questions_and_sampled_for_many():
+    # Ten questions all better by the same amount: only the all-plus and all-minus sign patterns of
+    # the 1,024 are as extreme.
+    assert paired_p_value([1.0] * 10, [0.0] * 10) == pytest.approx(2 / 1024)
+    assert paired_p_value([0.6] * 40, [0.5] * 40) < 0.001
+    # Noise around no difference is not significant, and the sampled p-value is repeatable.
+    ours = [0.5 + 0.1 * ((i * 7) % 5 - 2) for i in range(60)]
+    reference = [0.5 + 0.1 * ((i * 3) % 5 - 2) for i in range(60)]
+    assert paired_p_value(ours, reference) > 0.2
+    assert paired_p_value(ours, reference) == paired_p_value(ours, reference)
 
 
 def test_decline_rates_split_squad_declines_by_whether_the_best_hit_was_right():
@@ -138,3 +157,6 @@ def test_the_command_reports_every_set_the_highlight_and_the_no_answer_rates(tmp
     assert "| squad-v1.1-dev (held-out) | 2 |" in out
     assert "holds a gold answer for 1.0000 of the 4 questions" in out
     assert "| SQuAD, all | 4 | 0.000 (0.000 right, 0.000 wrong)" in out
+    assert "## nDCG@10 per question, ours against bm25s on the same questions" in out
+    assert "| tiny (held-out) | 2 |" in out.split("per question")[1]
+
