@@ -273,7 +273,9 @@ class IndexCache:
             array = np.load(current / f"{name}.npy", mmap_mode="r", allow_pickle=False)
             if array.dtype.str != dtype or list(array.shape) != shape:
                 raise StoreError(f"{name}.npy has the wrong shape or type")
-            arrays[name] = array
+            # A plain ndarray view of the same mapping: np.memmap's own indexing runs Python code,
+            # microseconds each time, and a question indexes these arrays hundreds of times.
+            arrays[name] = np.asarray(array)
 
         def text(name: str) -> Any:
             return json.loads((current / name).read_text(encoding="utf-8"))

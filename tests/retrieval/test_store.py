@@ -76,6 +76,16 @@ def test_a_restart_loads_the_saved_index_with_identical_answers(content, index_d
     assert loaded.search("central bank interest rates")
 
 
+def test_a_loaded_index_stays_on_disk_and_is_indexed_as_plain_arrays(content, index_dir):
+    # Mapped, so a restart reads nothing it does not touch; plain ndarray views of the mapping, since
+    # np.memmap's own indexing runs Python code each time (hundreds of times a question).
+    Library.load(content, index_dir=index_dir)
+    index = Library.load(content, index_dir=index_dir).index
+    for array in (index.indptr, index.indices, index.weights, index.block_max):
+        assert type(array) is np.ndarray
+        assert isinstance(array.base, np.memmap)
+
+
 def test_a_long_running_bot_keeps_only_recent_articles_parsed(tmp_path, index_dir, monkeypatch):
     # Memory and garbage-collection time must not grow with every article ever quoted.
     monkeypatch.setattr(store, "PARSED_ARTICLES", 4)
