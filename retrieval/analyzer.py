@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, MutableMapping
+from typing import TypeVar
 
 import Stemmer
 from pydantic import BaseModel, ConfigDict
@@ -22,6 +23,7 @@ _LATIN_ACCENT = re.compile(r"([\u0000-\u024f])[\u0300-\u036f]+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _TOKEN = re.compile(r"\w+(?:[-'.]\w+)*")
 _ACRONYM = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]?$")
+V = TypeVar("V")
 
 
 class AnalyzerSettings(BaseModel):
@@ -70,7 +72,8 @@ class Analyzer:
             frozenset(w for s in stopwords.ENGLISH for w in _words(normalize(s))) if self.settings.stopwords
             else frozenset()
         )
-        self._stems: dict[str, str] = {}
+        # Word -> its term, or None for a stopword: after a while every word of a text is known.
+        self._terms: dict[str, str | None] = {}
 
     def words(self, text: str) -> list[str]:
         """Normalized words before stopwords and stemming (used for display-independent matching)."""
@@ -83,7 +86,11 @@ class Analyzer:
         return out
 
     def __call__(self, text: str) -> list[str]:
-        return self.stem(self._kept_words(text))
+        return [t for t in _mapped(self.words(text), self._terms, self._terms_of) if t is not None]
+
+    def _terms_of(self, words: list[str]) -> list[str | None]:
+        stems = iter(self.stem([w for w in words if w not in self._stopwords]))
+        return [None if w in self._stopwords else next(stems) for w in words]
 
     def _kept_words(self, text: str) -> list[str]:
         return [w for w in self.words(text) if w not in self._stopwords]
@@ -98,22 +105,20 @@ class Analyzer:
         ids: dict[str, int] = {}
 
         def term_ids(text: str) -> list[int]:
-            words = self._kept_words(text)
-            try:
-                return [ids[w] for w in words]  # soon the common case: every word seen before
-            except KeyError:
-                new = [w for w in dict.fromkeys(words) if w not in ids]  # in order: ids follow first appearance
-                ids.update(zip(new, map(vocabulary.__getitem__, self.stem(new))))
-                return [ids[w] for w in words]
+            return _mapped(self._kept_words(text), ids, lambda new: map(vocabulary.__getitem__, self.stem(new)))
 
         return term_ids
 
-    def stem(self, words: Iterable[str]) -> list[str]:
-        if self._stemmer is None:
-            return list(words)
-        cache = self._stems
-        words = list(words)
-        missing = [w for w in set(words) if w not in cache]
-        if missing:
-            cache.update(zip(missing, self._stemmer.stemWords(missing)))
+    def stem(self, words: list[str]) -> list[str]:
+        return self._stemmer.stemWords(words) if self._stemmer is not None else list(words)
+
+
+def _mapped(words: list[str], cache: dict[str, V], values: Callable[[list[str]], Iterable[V]]) -> list[V]:
+    """`cache[w]` for each of `words`, filling in the words it lacks with `values` of them, in order of
+    first appearance (so that new term ids follow it)."""
+    try:
+        return [cache[w] for w in words]  # soon the common case: every word seen before
+    except KeyError:
+        new = [w for w in dict.fromkeys(words) if w not in cache]
+        cache.update(zip(new, values(new)))
         return [cache[w] for w in words]
