@@ -21,7 +21,7 @@ import numpy as np
 
 ENGINES = ("ours", "rank-bm25", "bm25s")
 # The field's fastest (Rust, block-max WAND), for reference only: its own BM25 (Lucene's, k1=1.2, b=0.75),
-# so its latency is comparable and its scores are not. Measured when installed (the `bench` extra).
+# so its latency is comparable and its scores are not. Measured when installed (the `test` extra).
 REFERENCES = ("tantivy",)
 # bm25s's own default scoring; rank-bm25 and ours are BM25Okapi (the Robertson idf with a floor).
 BM25S_METHOD = "lucene"

@@ -151,18 +151,17 @@ def paired_p_value(ours: Sequence[float], reference: Sequence[float], rounds: in
     to 16 queries, else `rounds` random patterns.
     """
     differences = np.asarray(ours, dtype=float) - np.asarray(reference, dtype=float)
-    observed = abs(differences.mean()) if len(differences) else 0.0
     if not differences.any():
         return 1.0
+    as_far = abs(differences.mean()) - 1e-12  # a pattern's mean equal to the observed one, up to rounding
     if len(differences) <= 16:
         patterns = (np.arange(2 ** len(differences))[:, None] >> np.arange(len(differences))) & 1
-        means = np.abs(((1 - 2 * patterns) * differences).mean(axis=1))
-        return float(np.mean(means >= observed - 1e-12))
+        return float(np.mean(np.abs(((1 - 2 * patterns) * differences).mean(axis=1)) >= as_far))
     rng = np.random.default_rng(seed)
     reached = 0
     for start in range(0, rounds, 1000):
         signs = rng.choice([-1.0, 1.0], size=(min(1000, rounds - start), len(differences)))
-        reached += int(np.sum(np.abs((signs * differences).mean(axis=1)) >= observed - 1e-12))
+        reached += int(np.sum(np.abs((signs * differences).mean(axis=1)) >= as_far))
     return reached / rounds
 
 

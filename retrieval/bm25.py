@@ -27,7 +27,7 @@ _SLACK = 1e-9
 # added) is within 2n units of float32 rounding (2**-24) of the exact sum; a margin of twice that
 # covers a floor raised from such a sum as well as the sum compared with it.
 _SCRATCH = np.float32
-_SCRATCH_ROUNDING = 2.0**-24
+_SCRATCH_ROUNDING = float(np.finfo(_SCRATCH).eps) / 2
 # Weights below this would lose precision in float32 (or vanish): such queries prune in float64.
 _SCRATCH_SMALLEST = 1e-30
 # A binary-search lookup costs about this many postings of a dense pass.
