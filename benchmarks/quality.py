@@ -35,7 +35,7 @@ from typing import TextIO
 
 import numpy as np
 
-from retrieval import Hit, Library, RetrievalSettings
+from retrieval import Article, Hit, Library, RetrievalSettings
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"  # beside the checkout
 DEPTH = 100
@@ -90,6 +90,11 @@ def all_questions(folder: Path) -> list[str]:
         return [json.loads(line)["text"] for line in lines]
 
 
+def squad_article(grades: Grades) -> str:
+    """The article of a SQuAD question's paragraph: paragraph ids are "<article>_<paragraph>"."""
+    return next(iter(grades)).split("_")[0]
+
+
 def parts(judged: JudgedSet) -> dict[str, Qrels]:
     """The tuning and held-out parts of a set's judged questions.
 
@@ -100,8 +105,7 @@ def parts(judged: JudgedSet) -> dict[str, Qrels]:
     if judged.name == SQUAD:
         halves: dict[str, Qrels] = {"tuning": {}, "held-out": {}}
         for query, grades in judged.qrels.items():
-            article = int(next(iter(grades)).split("_")[0])
-            halves["tuning" if article % 2 == 0 else "held-out"][query] = grades
+            halves["tuning" if int(squad_article(grades)) % 2 == 0 else "held-out"][query] = grades
         return halves
     if judged.folder.name == "scifact":
         return {"tuning" if judged.name.endswith(":train") else "held-out": judged.qrels}
@@ -384,27 +388,74 @@ def squad_report(data: Path, run: SetRun, out: TextIO) -> None:
     print("Declined share at each threshold. SQuAD questions should be answered; for them the decline is\n"
           "split into 'right' (the best hit was the right paragraph) and 'wrong'. Questions from the other\n"
           "sets are off-topic for Wikipedia paragraphs and should be declined.\n", file=out)
-    print("| questions | count | " + " | ".join(f"< {t}" for t in THRESHOLDS) + " |", file=out)
-    print("|---|---:|" + "---:|" * len(THRESHOLDS), file=out)
+    print(_threshold_header(), file=out)
     for part, qrels in [("all", run.judged.qrels), *parts(run.judged).items()]:
-        coverages = [run.ranked[q].coverage for q in qrels]
-        right = [run.ranked[q].best is not None and run.ranked[q].best.article.id in qrels[q] for q in qrels]
-        cells = []
-        for t in THRESHOLDS:
-            rates = decline_rates(coverages, t, right)
-            cells.append(f"{rates.declined:.3f} ({rates.right_declined:.3f} right, {rates.wrong_declined:.3f} wrong)")
-        print(f"| SQuAD, {part} | {len(qrels):,} | " + " | ".join(cells) + " |", file=out)
+        best = [run.ranked[q].best for q in qrels]
+        right = [hit is not None and hit.article.id in qrels[q] for q, hit in zip(qrels, best)]
+        print(_decline_row(f"SQuAD, {part}", [run.ranked[q].coverage for q in qrels], right), file=out)
     off_topic = []
     for name in ALL_SETS[1:]:
         if (data / name / "queries.jsonl").exists():
             coverages = [run.library.answer(q, 1).coverage for q in all_questions(data / name)]
             off_topic += coverages
-            print(f"| {name} (off-topic) | {len(coverages):,} | "
-                  + " | ".join(f"{decline_rates(coverages, t).declined:.3f}" for t in THRESHOLDS) + " |", file=out)
+            print(_decline_row(f"{name} (off-topic)", coverages), file=out)
     if off_topic:
-        print(f"| all off-topic | {len(off_topic):,} | "
-              + " | ".join(f"{decline_rates(off_topic, t).declined:.3f}" for t in THRESHOLDS) + " |", file=out)
+        print(_decline_row("all off-topic", off_topic), file=out)
+    small_collections_report(run, out)
 
+
+def _threshold_header() -> str:
+    return ("| questions | count | " + " | ".join(f"< {t}" for t in THRESHOLDS) + " |\n"
+            + "|---|---:|" + "---:|" * len(THRESHOLDS))
+
+
+def _decline_row(label: str, coverages: Sequence[float], right: Sequence[bool] | None = None) -> str:
+    cells = []
+    for t in THRESHOLDS:
+        rates = decline_rates(coverages, t, right)
+        cells.append(f"{rates.declined:.3f}" if right is None else
+                     f"{rates.declined:.3f} ({rates.right_declined:.3f} right, {rates.wrong_declined:.3f} wrong)")
+    return f"| {label} | {len(coverages):,} | " + " | ".join(cells) + " |"
+
+
+def small_collections_report(run: SetRun, out: TextIO) -> None:
+    """The no-answer decision in the smallest collections: each SQuAD article's paragraphs alone.
+
+    A community's folder may hold a few articles on one subject, where the subject's words are in every
+    passage. Each article's own questions should be answered; the next article's (same style, another
+    subject) should be declined.
+    """
+    articles: dict[str, list[Article]] = {}
+    for article in run.library.articles.values():
+        articles.setdefault(article.id.split("_")[0], []).append(article)
+    questions: dict[str, list[str]] = {}
+    for query, grades in run.judged.qrels.items():
+        questions.setdefault(squad_article(grades), []).append(query)
+    names = sorted(questions, key=int)
+    if len(names) < 2:
+        return
+    own: dict[str, tuple[float, bool]] = {}
+    foreign: dict[str, list[float]] = {}
+    for n, name in enumerate(names):
+        library = Library(articles[name], run.library.settings)
+        for query in questions[name]:
+            answer = library.answer(run.judged.queries[query], 1)
+            own[query] = (answer.coverage, bool(answer.hits) and answer.hits[0].article.id in run.judged.qrels[query])
+        other = names[(n + 1) % len(names)]
+        foreign[name] = [library.answer(run.judged.queries[q], 1).coverage for q in questions[other]]
+    paragraphs = sum(len(articles[name]) for name in names) / len(names)
+    print(f"\n## No answer in small collections: each of {len(names)} SQuAD articles alone "
+          f"({paragraphs:.0f} paragraphs on average)\n", file=out)
+    print("Each article's own questions should be answered (declines split as above); the next article's\n"
+          "questions, asked of it, are off-topic and should be declined. Parts follow the article.\n", file=out)
+    print(_threshold_header(), file=out)
+    for part, qrels in parts(run.judged).items():
+        print(_decline_row(f"own questions, {part}", [own[q][0] for q in qrels], [own[q][1] for q in qrels]),
+              file=out)
+    for part, qrels in parts(run.judged).items():
+        libraries = {squad_article(grades) for grades in qrels.values()}
+        print(_decline_row(f"next article's questions, {part}",
+                           [c for name in names if name in libraries for c in foreign[name]]), file=out)
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.quality", description=__doc__.split("\n\n")[0])

@@ -110,7 +110,7 @@ def _feedback(library: Library, passages: list[int]) -> np.ndarray:
 
 
 def rerank(library: Library, question: Question, passages: list[int], scores: list[float]) -> list[int]:
-    """Positions in `passages` (BM25's best first, scores > 0) in the new order.
+    """Positions in `passages` (BM25's best first) in the new order.
 
     Past `depth`, and between equal scores, BM25's order stays.
     """
@@ -118,6 +118,8 @@ def rerank(library: Library, question: Question, passages: list[int], scores: li
     head = passages[:settings.depth]
     if not head:
         return list(range(len(passages)))
+    # bm25 / best bm25, also where the best is <= 0 (rank-bm25 on a collection of one or two passages).
+    best, unit = scores[0], abs(scores[0]) or 1.0
     titles: dict[str, float] = {}
     combined = np.zeros(len(head))
     for n, i in enumerate(head):
@@ -126,7 +128,7 @@ def rerank(library: Library, question: Question, passages: list[int], scores: li
             titles[passage.article_id] = question.share(library.analyzer(library.articles[passage.article_id].title))
         sentences = analyzed_sentences(passage.text, library.analyzer)
         combined[n] = (
-            scores[n] / scores[0]
+            1 + (scores[n] - best) / unit
             + settings.sentence * best_sentence_share(question, sentences)
             + settings.pairs * pair_share(question, sentences.all_terms())
             + settings.title * titles[passage.article_id]

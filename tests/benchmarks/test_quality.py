@@ -157,6 +157,9 @@ def test_the_command_reports_every_set_the_highlight_and_the_no_answer_rates(tmp
     assert "| squad-v1.1-dev (held-out) | 2 |" in out
     assert "holds a gold answer for 1.0000 of the 4 questions" in out
     assert "| SQuAD, all | 4 | 0.000 (0.000 right, 0.000 wrong)" in out
+    small = out.split("## No answer in small collections: each of 4 SQuAD articles alone")[1]
+    assert "| own questions, tuning | 2 | 0.000 (0.000 right, 0.000 wrong)" in small
+    assert "| next article's questions, held-out | 2 | 1.000 |" in small  # another subject entirely
     assert "## nDCG@10 per question, ours against bm25s on the same questions" in out
     assert "| tiny (held-out) | 2 |" in out.split("per question")[1]
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from rank_bm25 import BM25Okapi
 
 from retrieval import Article, Library, Paragraph
 from retrieval.bm25 import BM25Index
@@ -18,6 +19,8 @@ SUDAN = "In Sudan, A Surprise About-Face Marks Death Of The Revolution"
         ("How much was the contract with Huawei?", RUSSIA, "$60 million"),
         ("When did Putin and Obama sign the agreement on trust in cyberspace?", RUSSIA, "In 2013"),
         ("Whom did the army arrest in Sudan?", SUDAN, "Abdalla Hamdok"),
+        # "happened" is in neither article: a word the collection never saw must not outweigh the rest.
+        ("What happened to the revolution in Sudan?", SUDAN, "stolen revolution"),
     ],
 )
 def test_a_readers_question_gets_the_answering_passage_and_its_article(seed_library, question, title, quoted):
@@ -75,6 +78,19 @@ def _library(*texts: str) -> Library:
                     for i, t in enumerate(texts)])
 
 
+def test_in_a_collection_about_one_topic_its_topic_word_still_counts_toward_an_answer():
+    # Every passage says "Sudan", so its idf is near zero; "happened" is in none, the rarest there is.
+    library = _library("Sudan held elections in 2010 under President Bashir.",
+                       "Protesters in Sudan began a revolution in December 2018.",
+                       "Sudan exports gold, oil and gum arabic.",
+                       "The Nile runs through Sudan from south to north.")
+    answered = library.answer("What happened to the revolution in Sudan?")
+    assert not answered.no_answer
+    assert "revolution" in answered.hits[0].passage.text
+    # Only the topic word matches: still no answer.
+    assert library.answer("What is the capital of Sudan?").no_answer
+
+
 def test_an_empty_library_answers_nothing():
     library = Library([])
     assert library.search("anything at all") == []
@@ -82,8 +98,18 @@ def test_an_empty_library_answers_nothing():
 
 
 @pytest.mark.parametrize("count", [1, 2, 3])
-def test_tiny_libraries_never_show_a_hit_scored_zero_or_below(count):
-    library = _library(*["the river flooded the valley town"] * count)
-    # Every passage holds every term, so rank-bm25's idf is 0 or negative: nothing may be quoted.
-    assert all(hit.score > 0 for hit in library.answer("river flooded valley").hits)
-    assert all(hit.score > 0 for hit in library.search("river flooded valley"))
+def test_a_library_of_one_to_three_passages_still_quotes_the_answer(count):
+    texts = ["The river flooded the valley town in spring.", "Farmers rebuilt the bridge in summer.",
+             "The mill reopened by autumn."][:count]
+    library = _library(*texts)
+    # rank-bm25 floors idf below zero in so small a collection, so the best score can be <= 0: the
+    # passage sharing the question's words is still the answer, and keeps rank-bm25's exact score.
+    answer = library.answer("When did the river flood the valley town?")
+    assert not answer.no_answer
+    assert answer.hits[0].passage.text == texts[0]
+    expected = BM25Okapi([library.analyzer(library.indexed_text(p)) for p in library.passages])
+    assert answer.hits[0].score == pytest.approx(
+        expected.get_scores(library.analyzer(answer.question))[0], abs=1e-12)
+    assert library.answer("Who won the football world cup?").no_answer
+
+
