@@ -90,9 +90,9 @@ def all_questions(folder: Path) -> list[str]:
         return [json.loads(line)["text"] for line in lines]
 
 
-def squad_article(grades: Grades) -> str:
-    """The article of a SQuAD question's paragraph: paragraph ids are "<article>_<paragraph>"."""
-    return next(iter(grades)).split("_")[0]
+def squad_article(paragraph: str) -> str:
+    """The article of a SQuAD paragraph: paragraph ids are "<article>_<paragraph>"."""
+    return paragraph.split("_")[0]
 
 
 def parts(judged: JudgedSet) -> dict[str, Qrels]:
@@ -105,7 +105,7 @@ def parts(judged: JudgedSet) -> dict[str, Qrels]:
     if judged.name == SQUAD:
         halves: dict[str, Qrels] = {"tuning": {}, "held-out": {}}
         for query, grades in judged.qrels.items():
-            halves["tuning" if int(squad_article(grades)) % 2 == 0 else "held-out"][query] = grades
+            halves["tuning" if int(squad_article(next(iter(grades)))) % 2 == 0 else "held-out"][query] = grades
         return halves
     if judged.folder.name == "scifact":
         return {"tuning" if judged.name.endswith(":train") else "held-out": judged.qrels}
@@ -427,10 +427,10 @@ def small_collections_report(run: SetRun, out: TextIO) -> None:
     """
     articles: dict[str, list[Article]] = {}
     for article in run.library.articles.values():
-        articles.setdefault(article.id.split("_")[0], []).append(article)
+        articles.setdefault(squad_article(article.id), []).append(article)
     questions: dict[str, list[str]] = {}
     for query, grades in run.judged.qrels.items():
-        questions.setdefault(squad_article(grades), []).append(query)
+        questions.setdefault(squad_article(next(iter(grades))), []).append(query)
     names = sorted(questions, key=int)
     if len(names) < 2:
         return
@@ -453,9 +453,10 @@ def small_collections_report(run: SetRun, out: TextIO) -> None:
         print(_decline_row(f"own questions, {part}", [own[q][0] for q in qrels], [own[q][1] for q in qrels]),
               file=out)
     for part, qrels in parts(run.judged).items():
-        libraries = {squad_article(grades) for grades in qrels.values()}
+        libraries = {squad_article(next(iter(grades))) for grades in qrels.values()}
         print(_decline_row(f"next article's questions, {part}",
                            [c for name in names if name in libraries for c in foreign[name]]), file=out)
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.quality", description=__doc__.split("\n\n")[0])
