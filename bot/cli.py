@@ -84,6 +84,12 @@ def console(library: Library, stdin: TextIO, stdout: TextIO, k: int) -> None:
         print(file=stdout, flush=True)
 
 
+def _positive(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Answer questions from an article collection.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -92,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", parents=[content], help="answer one question")
     ask.add_argument("question")
-    ask.add_argument("-k", type=int, default=None, help="how many passages to return (default: top_k setting)")
+    ask.add_argument("-k", type=_positive, default=None, help="how many passages to return (default: top_k setting)")
     ask.add_argument("--json", action="store_true", help="machine-readable output")
 
     index = commands.add_parser("index", parents=[content], help="load the content and report what was read")
@@ -106,7 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "ask" and not args.question.strip():
+        parser.error('ask needs a question, e.g. python -m bot ask "Who wrote about Sudan?"')
     try:
         settings = Settings()
     except ValidationError as exc:

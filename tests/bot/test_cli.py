@@ -91,3 +91,16 @@ def test_run_without_a_token_answers_standard_input_in_the_console(tmp_path):
     assert "almost 30 years in power" in result.stdout
     assert "In Sudan, A Surprise About-Face Marks Death Of The Revolution" in result.stdout
     assert "No DISCORD_TOKEN" in result.stderr
+
+
+@pytest.mark.parametrize("argv, complaint", [
+    (["ask", "   "], "ask needs a question"),
+    (["ask", "Who?", "-k", "0"], "-k: must be a whole number of at least 1"),
+    (["ask", "Who?", "-k", "two"], "-k: must be a whole number of at least 1"),
+])
+def test_ask_without_a_question_or_with_a_bad_k_is_a_usage_error_not_a_no_answer(capsys, argv, complaint):
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    captured = capsys.readouterr()
+    assert complaint in captured.err and "couldn't find" not in captured.out
