@@ -24,6 +24,9 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _TOKEN = re.compile(r"\w+(?:[-'.]\w+)*")
 _ACRONYM = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]?$")
 V = TypeVar("V")
+# Words are remembered up to this many (tens of MB), then forgotten all at once: questions are anyone's
+# text, and made-up words would otherwise grow the memo for as long as the bot runs.
+WORD_MEMO_LIMIT = 500_000
 
 
 class AnalyzerSettings(BaseModel):
@@ -67,7 +70,9 @@ class Analyzer:
 
     def __init__(self, settings: AnalyzerSettings | None = None) -> None:
         self.settings = settings or AnalyzerSettings()
-        self._stemmer = Stemmer.Stemmer(self.settings.language) if self.settings.stemming else None
+        # No PyStemmer cache (size 0): only words new to our own memos reach the stemmer, and for words
+        # it never sees twice its cache makes stemming ~6x slower and keeps another copy of every word.
+        self._stemmer = Stemmer.Stemmer(self.settings.language, 0) if self.settings.stemming else None
         self._stopwords = (
             frozenset(w for s in stopwords.ENGLISH for w in _words(normalize(s))) if self.settings.stopwords
             else frozenset()
@@ -86,6 +91,8 @@ class Analyzer:
         return out
 
     def __call__(self, text: str) -> list[str]:
+        if len(self._terms) > WORD_MEMO_LIMIT:
+            self._terms = {}  # a new dict, not clear(): a call on another thread may be reading the old one
         return [t for t in _mapped(self.words(text), self._terms, self._terms_of) if t is not None]
 
     def _terms_of(self, words: list[str]) -> list[str | None]:

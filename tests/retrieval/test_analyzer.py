@@ -60,3 +60,24 @@ def test_indexing_by_ids_gives_the_analyzers_terms_numbered_by_first_appearance(
     # The same terms, and ids in the order a dict filled from the analyzer's terms would give them.
     assert list(vocabulary) == list(dict.fromkeys(t for doc in terms for t in doc))
     assert [[list(vocabulary)[i] for i in doc] for doc in numbered] == terms
+
+
+def test_a_stream_of_made_up_words_does_not_grow_memory_without_bound(monkeypatch):
+    import tracemalloc
+
+    import retrieval.analyzer
+
+    monkeypatch.setattr(retrieval.analyzer, "WORD_MEMO_LIMIT", 1_000)
+    analyzer = Analyzer()
+    questions = [" ".join(f"zq{n}x{i}" for i in range(20)) for n in range(3_000)]  # 60,000 distinct words
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        answers = [analyzer(q) for q in questions[:10]]
+        for question in questions[10:]:
+            analyzer(question)
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 1_000_000  # remembering all 60,000 words takes about 10 MB
+    assert [analyzer(q) for q in questions[:10]] == answers  # forgetting changes no term
