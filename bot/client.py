@@ -32,6 +32,9 @@ def intents_for(settings: Settings) -> discord.Intents:
 
 class QABot(commands.Bot):
     def __init__(self, settings: Settings) -> None:
+        # This bot never joins voice: discord.py's start-up warnings that voice libraries are missing
+        # would send its operators looking for a problem that is not there.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents_for(settings),

@@ -329,6 +329,17 @@ def test_create_bot_touches_no_network_and_asks_only_for_needed_intents(content)
     assert create_bot(Settings(_env_file=None, message_content_intent=True)).intents.message_content
 
 
+def test_starting_the_bot_warns_about_nothing_it_does_not_use(content, caplog, monkeypatch):
+    import discord
+
+    # As in a fresh process without the voice libraries, which this bot does not need.
+    monkeypatch.setattr(discord.VoiceClient, "warn_nacl", True)
+    monkeypatch.setattr(discord.VoiceClient, "warn_dave", True)
+    with caplog.at_level("WARNING"):
+        create_bot(Settings(_env_file=None, token="t", content_path=content))
+    assert caplog.records == []
+
+
 async def test_a_large_collection_is_built_in_a_child_process_and_served_from_the_saved_index(
     fake_discord, content, monkeypatch
 ):
