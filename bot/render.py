@@ -100,6 +100,9 @@ def answer_message(hit: Hit) -> str:
 
 def no_answer_message(answer: Answer) -> str:
     """What to say when nothing answers: plainly so, and where one might look instead."""
+    if answer.nothing_to_search:
+        return ("There's nothing in that question to search for: words like *what*, *is* and *the* are left out. "
+                "Add a name, a place or a subject.")
     text = "I couldn't find a passage that answers that."
     titles = list(dict.fromkeys(title_of(h.article) for h in answer.hits))[:3]
     if titles:

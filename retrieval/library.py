@@ -149,7 +149,7 @@ class Library:
         hits = [self._hit(ids[n], scores[n], query) for n in order]
         coverage = self._coverage(terms, ids[order[0]]) if hits else 0.0
         no_answer = not hits or coverage < self.settings.min_coverage
-        return Answer(question=question, hits=hits, no_answer=no_answer, coverage=coverage)
+        return Answer(question=question, hits=hits, no_answer=no_answer, coverage=coverage, nothing_to_search=not terms)
 
     def search(self, question: str, k: int = 5) -> list[Hit]:
         """The best passages for a question, best first; [] when nothing answers it."""

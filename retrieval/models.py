@@ -79,6 +79,10 @@ class Answer(_Frozen):
     hits: list[Hit]
     no_answer: bool
     coverage: float = Field(description="Share of the question's term weight that the best hit matches (0..1).")
+    nothing_to_search: bool = Field(
+        False, description="The question has no word left to search for once common words are dropped "
+                           "('What is it?'); no_answer is then true.",
+    )
 
 
 class SkippedFile(_Frozen):

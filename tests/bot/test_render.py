@@ -79,6 +79,12 @@ def test_no_answer_names_the_closest_articles():
     assert no_answer_message(answer) == r"I couldn't find a passage that answers that. Closest articles: *Near \*Miss\**."
 
 
+def test_a_question_of_only_common_words_is_told_what_to_add_not_that_nothing_matched(seed_library):
+    text = no_answer_message(seed_library.answer("What is it?"))
+    assert "nothing in that question to search for" in text and "Add a name, a place or a subject" in text
+    assert "couldn't find" not in text
+
+
 def test_reload_reply_lists_changes_and_skipped_files_with_reasons():
     diff = LibraryDiff(added=["New One"], removed=["Old One"], changed=["Edited"])
     report = LoadReport(root="seeds", articles=3, passages=30,

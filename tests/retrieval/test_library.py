@@ -71,6 +71,12 @@ def test_the_librarys_index_is_rank_bm25s_over_the_analyzers_terms(seed_library)
 @pytest.mark.parametrize("question", ["", "   ", "?!", "the of and", "\u200b", "zzzzqx"])
 def test_questions_without_known_terms_are_no_answer_not_errors(seed_library, question):
     assert seed_library.search(question) == []
+    # Only a word the library has never seen still leaves something that was searched for.
+    assert seed_library.answer(question).nothing_to_search is (question != "zzzzqx")
+
+
+def test_a_question_with_a_searchable_word_is_not_nothing_to_search(seed_library):
+    assert not seed_library.answer("What is it about Sudan?").nothing_to_search
 
 
 def _library(*texts: str) -> Library:
