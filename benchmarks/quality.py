@@ -376,6 +376,9 @@ def report(data: Path, runs: list[SetRun], out: TextIO) -> None:
 
 
 def squad_report(data: Path, run: SetRun, out: TextIO) -> None:
+    ours, baseline = run.metrics(run.judged.qrels), recorded_baseline(data, run.judged.name) or {}
+    print(f"\n## SQuAD, every question\n\nTop-1 paragraph {_pair(ours['R@1'], baseline.get('R@1'))}, "
+          f"top-5 {_pair(ours['R@5'], baseline.get('R@5'))} (ours / bm25s; targets 0.80 and 0.94).", file=out)
     gold = squad_answers(run.judged.folder)
     highlight = highlight_accuracy(run.ranked, run.judged.qrels, gold)
     print(f"\n## SQuAD highlight\n\nThe highlighted sentence holds a gold answer for {highlight.accuracy:.4f} of the "

@@ -155,6 +155,7 @@ def test_the_command_reports_every_set_the_highlight_and_the_no_answer_rates(tmp
     out = capsys.readouterr().out
     assert "| tiny | 4 | 1.0000 | 1.0000 | 1.0000 | 1.0000 |" in out  # no recorded baseline for it
     assert "| squad-v1.1-dev (held-out) | 2 |" in out
+    assert "Top-1 paragraph 1.0000, top-5 1.0000 (ours / bm25s; targets 0.80 and 0.94)" in out
     assert "holds a gold answer for 1.0000 of the 4 questions" in out
     assert "| SQuAD, all | 4 | 0.000 (0.000 right, 0.000 wrong)" in out
     small = out.split("## No answer in small collections: each of 4 SQuAD articles alone")[1]
