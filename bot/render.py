@@ -189,5 +189,5 @@ def reload_message(diff: LibraryDiff, report: LoadReport, seconds: float) -> str
     ]
     skipped = [f"{s.path}: {s.reason}" for s in report.skipped]
     if skipped:
-        sections.append(f"Skipped {len(skipped)} file(s):\n" + _titles("\u2022", skipped, 500))
+        sections.append(f"Skipped {report.skipped_count()}:\n" + _titles("\u2022", skipped, 500))
     return trim("\n".join([head, *filter(None, sections)]), CONTENT_LIMIT)

@@ -71,7 +71,7 @@ def read_content(
         except SkipFile as exc:
             skipped.append(SkippedFile(path=source, reason=str(exc)))
             continue
-        skipped.extend(SkippedFile(path=source, reason=p) for p in problems)
+        skipped.extend(SkippedFile(path=source, reason=p, whole_file=False) for p in problems)
         for article in found:
             # Ids must be unique across the library; a repeated one gets a numbered suffix.
             count = seen_ids.get(article.id, 0) + 1

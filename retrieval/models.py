@@ -88,6 +88,8 @@ class Answer(_Frozen):
 class SkippedFile(_Frozen):
     path: str
     reason: str
+    whole_file: bool = Field(True, description="False when only one record of the file was skipped (bad JSON "
+                                               "Lines line, record without text); the rest of it was read.")
 
 
 class LoadReport(_Frozen):
@@ -100,10 +102,21 @@ class LoadReport(_Frozen):
     from_cache: bool = Field(False, description="Whether the index was loaded from the saved index instead of built.")
 
     def summary(self) -> str:
-        text = f"{self.articles} articles, {self.passages} passages from {self.files} files"
+        text = (f"{_counted(self.articles, 'article')}, {_counted(self.passages, 'passage')} from "
+                f"{_counted(self.files, 'file')}")
         if self.skipped:
-            text += f"; skipped {len(self.skipped)} file(s)"
+            text += f"; skipped {self.skipped_count()}"
         return text
+
+    def skipped_count(self) -> str:
+        """"2 files", "1 record", "1 file and 3 records": what `skipped` lists, in words."""
+        files = sum(s.whole_file for s in self.skipped)
+        records = len(self.skipped) - files
+        return " and ".join(_counted(n, word) for n, word in ((files, "file"), (records, "record")) if n)
+
+
+def _counted(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def relative_source(path: Path, root: Path) -> str:

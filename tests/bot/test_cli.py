@@ -50,7 +50,7 @@ def test_index_json_lists_articles_passages_and_skipped_files(capsys, tmp_path):
     assert [a["title"] for a in out["articles"]][0] == "Why Russia And China See Eye-To-Eye On Cyber Security"
     assert set(out["articles"][0]) == {"id", "title", "authors", "source", "passages"}
     assert out["passages"] == sum(a["passages"] for a in out["articles"])
-    assert out["skipped"] == [{"path": "empty.txt", "reason": "empty file"}]
+    assert out["skipped"] == [{"path": "empty.txt", "reason": "empty file", "whole_file": True}]
     assert captured.err == ""  # JSON mode stays quiet
 
 

@@ -95,6 +95,14 @@ def test_reload_reply_lists_changes_and_skipped_files_with_reasons():
     assert "bad.json: not valid JSON" in text
 
 
+def test_reload_reply_tells_skipped_files_from_skipped_records():
+    report = LoadReport(root="x", skipped=[
+        SkippedFile(path="bad.json", reason="not valid JSON"),
+        *(SkippedFile(path="a.jsonl", reason=f"line {n}: not valid JSON", whole_file=False) for n in (3, 9)),
+    ])
+    assert "Skipped 1 file and 2 records:\n" in reload_message(LibraryDiff(), report, 1.0)
+
+
 def test_reload_reply_stays_within_a_message_with_thousands_of_changes():
     diff = LibraryDiff(added=[f"Article number {i} with a long title" for i in range(5000)])
     text = reload_message(diff, LoadReport(root="x"), 1.0)

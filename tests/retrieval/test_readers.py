@@ -157,6 +157,8 @@ def test_a_folder_mixing_every_format_loads_them_all(tmp_path):
     assert library.articles["d2"].source == "more.jsonl.gz"
     assert "line 4: not valid JSON" in skipped(library)["more.jsonl.gz"]
     assert library.report.files == 4 and library.report.articles == 6
+    # The file was read, so the summary counts a skipped record, not a skipped file.
+    assert library.report.summary().endswith("from 4 files; skipped 1 record")
 
 
 def test_a_missing_content_path_is_an_error_not_an_empty_library(tmp_path):
