@@ -109,7 +109,7 @@ class LoadReport(_Frozen):
         return text
 
     def skipped_count(self) -> str:
-        """"2 files", "1 record", "1 file and 3 records": what `skipped` lists, in words."""
+        """What `skipped` lists, in words: "2 files", "1 record", "1 file and 3 records"."""
         files = sum(s.whole_file for s in self.skipped)
         records = len(self.skipped) - files
         return " and ".join(_counted(n, word) for n, word in ((files, "file"), (records, "record")) if n)
