@@ -121,8 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as exc:
         print(describe_errors(exc), file=sys.stderr)
         return 2
-    # The one-shot commands print their own results; only the bot itself chats at INFO.
-    level = settings.log_level if args.command in ("run", "sync") or settings.log_level == "DEBUG" else "WARNING"
+    # The one-shot commands and the console print their own results; only the bot on Discord chats at INFO.
+    on_discord = args.command in ("run", "sync") and settings.token is not None
+    level = settings.log_level if on_discord or settings.log_level == "DEBUG" else "WARNING"
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     quiet = getattr(args, "json", False)
     try:
