@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from .rerank import Question
+from .question import Question
 from .sentences import Sentences
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .about import answer_about
 from .analyzer import Analyzer, AnalyzerSettings
 from .bm25 import BM25Index, BM25Settings, Vocabulary
 from .highlight import best_sentences
@@ -16,9 +17,11 @@ from .ingest import ContentError, Progress, read_content
 from .models import Answer, Article, Hit, LoadReport, Passage
 from .passages import PassageSettings, indexed_text, split_passages
 from .progress import PassageProgress, counted
-from .rerank import Question, RerankSettings, rerank
+from .question import Question
+from .rerank import RerankSettings, rerank
 from .sentences import analyzed_sentences
 from .store import IndexCache, StoredLibrary, index_settings
+from .understand import FollowUp, understand
 
 
 # In coverage, a question term weighs this plus its idf: every word counts, a rare one up to about twice
@@ -88,6 +91,12 @@ class Library:
                 counted((term_ids(self.indexed_text(p)) for p in passages), len(passages), progress),
                 self.settings.bm25, vocabulary=vocabulary,
             )
+        # Passages are stored article after article: an article's first passage is the count before it.
+        self._first_passage: dict[str, int] = {}
+        first = 0
+        for article_id in self.articles:
+            self._first_passage[article_id] = first
+            first += self.passage_count(article_id)
         self.report = report or LoadReport(root="", articles=len(self.articles), passages=len(self.passages))
 
     def indexed_text(self, passage: Passage) -> str:
@@ -134,22 +143,79 @@ class Library:
     def passage_count(self, article_id: str) -> int:
         return self._passage_counts.get(article_id, 0)
 
-    def answer(self, question: str, k: int = 5) -> Answer:
-        """Ranked hits for a question, and whether the best one is good enough to quote.
+    def answer(self, question: str, k: int = 5, follow_up: FollowUp | None = None) -> Answer:
+        """What a chat message asks for, answered: ranked hits, and whether the best one is good enough to quote.
 
-        BM25 finds the candidates, and each hit keeps its exact rank-bm25 score; the best
+        `understand` strips the chat around a question and tells a question for the passages from one about
+        the articles (`Answer.kind`, `about.py`) and from small talk. `follow_up` is the answer the message
+        replies to: "who wrote it?" and "go on" are about its article, and a reply that leans on it ("and
+        what did they sign before that?") is searched in that article first.
+
+        For the passages, BM25 finds the candidates, and each hit keeps its exact rank-bm25 score; the best
         `settings.rerank.depth` of them are then re-ordered as `rerank.py` explains.
         """
-        terms = self.analyzer(question)
-        # Every passage sharing a term with the question, even at a score <= 0: in a collection of one or
-        # two passages rank-bm25 floors every idf below zero, and those passages are still the answer.
-        ids, scores = (a.tolist() for a in self.index.top_k(terms, max(k, self.settings.rerank.depth)))
+        asked = understand(question, follow_up)
+        if asked.kind == "small_talk":
+            return Answer(question=question, hits=[], no_answer=False, coverage=0.0, kind="small_talk",
+                          fact=asked.fact)
+        if asked.kind != "passage":
+            about = answer_about(self, question, asked, k, follow_up)
+            if about is not None:
+                return about
+        if asked.leans and follow_up is not None and follow_up.article_id in self.articles:
+            within = self.passage_answer(question, asked.search, k, within=follow_up.article_id)
+            if within.hits:
+                return within
+        return self.passage_answer(question, asked.search, k)
+
+    def passage_answer(self, question: str, search: str, k: int, within: str | None = None) -> Answer:
+        """The passages that answer `search` (the question without its chat), best first.
+
+        `within`: only that article's passages (a follow-up searched in the article it follows up).
+        """
+        terms = self.analyzer(search)
+        if within is None:
+            # Every passage sharing a term with the question, even at a score <= 0: in a collection of one or
+            # two passages rank-bm25 floors every idf below zero, and those passages are still the answer.
+            ids, scores = (a.tolist() for a in self.index.top_k(terms, max(k, self.settings.rerank.depth)))
+        else:
+            ids, scores = self._ranked_within(terms, within)
         query = Question(terms, self._weights(terms))
         order = rerank(self, query, ids, scores)[:k]
         hits = [self._hit(ids[n], scores[n], query) for n in order]
         coverage = self._coverage(terms, ids[order[0]]) if hits else 0.0
         no_answer = not hits or coverage < self.settings.min_coverage
         return Answer(question=question, hits=hits, no_answer=no_answer, coverage=coverage, nothing_to_search=not terms)
+
+    def _ranked_within(self, terms: list[str], article_id: str) -> tuple[list[int], list[float]]:
+        """An article's passages holding a question term, by rank-bm25 score (best first)."""
+        first = self._first_passage[article_id]
+        ids = list(range(first, first + self.passage_count(article_id)))
+        vocabulary = self.index.vocabulary
+        known = [vocabulary[t] for t in dict.fromkeys(terms) if t in vocabulary]
+        held = [i for i in ids if any(self.index.contains(t, i) for t in known)]
+        scores = self.index.scores_of(terms, held).tolist() if held else []
+        ranked = sorted(zip(held, scores), key=lambda pair: -pair[1])
+        return [i for i, _ in ranked], [s for _, s in ranked]
+
+    def passage_hit(self, article_id: str, ordinal: int, question: str = "") -> Hit | None:
+        """Passage `ordinal` (0-based) of an article as a hit scored for `question`; None past its last."""
+        if article_id not in self._first_passage or not 0 <= ordinal < self.passage_count(article_id):
+            return None
+        terms = self.analyzer(question)
+        passage = self._first_passage[article_id] + ordinal
+        score = float(self.index.scores_of(terms, [passage])[0]) if terms else 0.0
+        return self._hit(passage, score, Question(terms, self._weights(terms)))
+
+    def covers(self, search: str, hit: Hit) -> bool:
+        """Whether `hit` matches enough of `search` to be quoted for it (the no-answer rule)."""
+        terms = self.analyzer(search)
+        passage = self._first_passage[hit.article.id] + hit.passage.ordinal
+        return bool(terms) and self._coverage(terms, passage) >= self.settings.min_coverage
+
+    def words(self, text: str) -> list[str]:
+        """`text`'s words, normalized as the index sees them but not stemmed (names, titles)."""
+        return self.analyzer.words(text)
 
     def search(self, question: str, k: int = 5) -> list[Hit]:
         """The best passages for a question, best first; [] when nothing answers it."""

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .understand import Fact, Kind
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -73,7 +75,13 @@ class Hit(_Frozen):
 
 
 class Answer(_Frozen):
-    """The outcome of a question: ranked hits, and whether the best one really answers it."""
+    """The outcome of a question: ranked hits, and whether the best one really answers it.
+
+    `kind` says what was asked: "passage" (a quote that answers it), "article" (a fact about one article:
+    `fact` is "authors", "date", "link", "about" or "more", and `article` is the article), "articles" (a
+    list, one hit per article: "mentions", "by_author" or "catalogue", with `total` matching articles) or
+    "small_talk" ("greeting", "thanks", "help": no hits).
+    """
 
     question: str
     hits: list[Hit]
@@ -83,6 +91,11 @@ class Answer(_Frozen):
         False, description="The question has no word left to search for once common words are dropped "
                            "('What is it?'); no_answer is then true.",
     )
+    kind: Kind = "passage"
+    fact: Fact = ""
+    subject: str = Field("", description="The words naming the article or author asked about, as understood.")
+    article: Article | None = Field(None, description="For kind 'article': the article the question is about.")
+    total: int = Field(0, description="For kind 'articles': how many articles match (all of them for 'catalogue').")
 
 
 class SkippedFile(_Frozen):

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from .question import Question
 from .sentences import Sentences, analyzed_sentences
 
 if TYPE_CHECKING:
@@ -45,20 +45,6 @@ class RerankSettings(BaseModel):
     feedback: float = Field(0.3, ge=0, description="Weight of the pseudo-relevance feedback score.")
     feedback_paragraphs: int = Field(5, ge=1, description="How many of the best paragraphs give feedback words.")
     feedback_terms: int = Field(20, ge=1, description="How many feedback words are used.")
-
-
-@dataclass(frozen=True)
-class Question:
-    """A question's analyzed terms in order, and each distinct term's weight (rarer weighs more)."""
-
-    terms: list[str]
-    weights: dict[str, float]
-
-    def share(self, terms: Iterable[str]) -> float:
-        """Share of the question's weight among `terms` (0 to 1)."""
-        total = sum(self.weights.values())
-        found = set(terms)
-        return sum(w for t, w in self.weights.items() if t in found) / total if total else 0.0
 
 
 def best_sentence_share(question: Question, sentences: Sentences) -> float:
@@ -135,4 +121,38 @@ def rerank(library: Library, question: Question, passages: list[int], scores: li
         )
     if settings.feedback:
         combined += settings.feedback * _feedback(library, head)
-    return np.argsort(-combined, kind="stable").tolist() + list(range(len(head), len(passages)))
+    order = np.argsort(-combined, kind="stable").tolist()
+    rarest = _rarest_matched(library, question)
+    if rarest is not None:
+        holds = [library.index.contains(rarest, i) for i in head]
+        order = _rare_word_kept_first(order, holds, scores)
+    return order + list(range(len(head), len(passages)))
+
+
+def _rarest_matched(library: Library, question: Question) -> int | None:
+    """The id of the question's rarest term that the collection holds (None for a one-term question)."""
+    vocabulary = library.index.vocabulary
+    known = [t for t in question.weights if t in vocabulary]
+    if len(known) < 2:
+        return None
+    return vocabulary[max(known, key=lambda t: question.weights[t])]
+
+
+def _rare_word_kept_first(order: list[int], holds: list[bool], scores: Sequence[float]) -> list[int]:
+    """`order`, except that a passage lacking the question's rarest word never goes above one holding it
+    that BM25 scored higher.
+
+    The rarest word is usually what the question is about ("huawei" in "huawei years agreement"); the
+    bonuses reward sharing the common words, and may otherwise lift a passage without it. BM25 weighs the
+    rare word already, so where BM25 itself ranks the passage without it higher, that evidence stands.
+    """
+    with_word = [n for n in order if holds[n]]
+    without = [n for n in order if not holds[n]]
+    merged: list[int] = []
+    while with_word and without:
+        n = without[0]
+        if order.index(n) < order.index(with_word[0]) and all(scores[n] >= scores[m] for m in with_word):
+            merged.append(without.pop(0))
+        else:
+            merged.append(with_word.pop(0))
+    return merged + with_word + without
