@@ -292,3 +292,16 @@ def understand(message: str, follow_up: FollowUp | None = None) -> Understood:
     if talk is not None:
         return Understood("small_talk", talk, "")
     return Understood("passage", "", question, leans=follow_up is not None and bool(_LEANS.search(plain)))
+
+
+_QUESTION_WORDS = re.compile(
+    r"^(who|whom|whose|what|when|where|why|how|which|is|are|was|were|do|does|did|can|could|should|would|will)\b",
+    re.IGNORECASE,
+)
+
+
+def looks_like_question(text: str) -> bool:
+    """Whether a chat line reads as a question (ends with "?" or opens with a question word), once the chat
+    around it is stripped: where every line is read (answer channels), only these get an answer."""
+    text = strip_chat(text) or text.strip()
+    return text.endswith("?") or bool(_QUESTION_WORDS.match(text))
