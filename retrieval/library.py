@@ -7,6 +7,7 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from .about import answer_about
@@ -15,6 +16,7 @@ from .bm25 import BM25Index, BM25Settings, Vocabulary
 from .highlight import best_sentences
 from .ingest import ContentError, Progress, read_content
 from .models import Answer, Article, Hit, LoadReport, Passage
+from .no_answer import coverage, term_weights
 from .passages import PassageSettings, indexed_text, split_passages
 from .progress import PassageProgress, counted
 from .question import Question
@@ -22,13 +24,6 @@ from .rerank import RerankSettings, rerank
 from .sentences import analyzed_sentences
 from .store import IndexCache, StoredLibrary, index_settings
 from .understand import FollowUp, understand
-
-
-# In coverage, a question term weighs this plus its idf: every word counts, a rare one up to about twice
-# as much. By idf alone, in a collection about one topic the topic's words (in every passage) weigh
-# nothing and an unseen "how many" weighs most: one SQuAD article as a library declined 27 % of its own
-# questions, against 9 % for all 2,067 paragraphs. Chosen on SQuAD's tuning articles (benchmarks/README.md).
-_COVERAGE_BASE_WEIGHT = 8.0
 
 
 class RetrievalSettings(BaseModel):
@@ -163,40 +158,49 @@ class Library:
             if about is not None:
                 return about
         if asked.leans and follow_up is not None and follow_up.article_id in self.articles:
-            within = self.passage_answer(question, asked.search, k, within=follow_up.article_id)
+            within = self._follow_up_answer(question, asked.search, k, follow_up)
             if within.hits:
                 return within
         return self.passage_answer(question, asked.search, k)
 
-    def passage_answer(self, question: str, search: str, k: int, within: str | None = None) -> Answer:
-        """The passages that answer `search` (the question without its chat), best first.
-
-        `within`: only that article's passages (a follow-up searched in the article it follows up).
-        """
+    def passage_answer(self, question: str, search: str, k: int) -> Answer:
+        """The passages that answer `search` (the question without its chat), best first."""
         terms = self.analyzer(search)
-        if within is None:
-            # Every passage sharing a term with the question, even at a score <= 0: in a collection of one or
-            # two passages rank-bm25 floors every idf below zero, and those passages are still the answer.
-            ids, scores = (a.tolist() for a in self.index.top_k(terms, max(k, self.settings.rerank.depth)))
-        else:
-            ids, scores = self._ranked_within(terms, within)
+        # Every passage sharing a term with the question, even at a score <= 0: in a collection of one or
+        # two passages rank-bm25 floors every idf below zero, and those passages are still the answer.
+        ids, scores = (a.tolist() for a in self.index.top_k(terms, max(k, self.settings.rerank.depth)))
         query = Question(terms, self._weights(terms))
         order = rerank(self, query, ids, scores)[:k]
-        hits = [self._hit(ids[n], scores[n], query) for n in order]
-        coverage = self._coverage(terms, ids[order[0]]) if hits else 0.0
-        no_answer = not hits or coverage < self.settings.min_coverage
-        return Answer(question=question, hits=hits, no_answer=no_answer, coverage=coverage, nothing_to_search=not terms)
+        return self._answer(question, terms, [ids[n] for n in order], [scores[n] for n in order])
 
-    def _ranked_within(self, terms: list[str], article_id: str) -> tuple[list[int], list[float]]:
-        """An article's passages holding a question term, by rank-bm25 score (best first)."""
-        first = self._first_passage[article_id]
-        ids = list(range(first, first + self.passage_count(article_id)))
+    def _follow_up_answer(self, question: str, search: str, k: int, follow_up: FollowUp) -> Answer:
+        """A reply that leans on an answer ("and what did they sign before that?"), searched in its article.
+
+        Its few words are read with the passage replied to: among the article's passages holding a word of
+        the question, each is ranked by its rank-bm25 score for the question plus half its score for the
+        replied passage's words (both scaled so the best is 1), so "they" and "that" find what they stand for.
+        """
+        terms = self.analyzer(search)
+        first = self._first_passage[follow_up.article_id]
+        ids = range(first, first + self.passage_count(follow_up.article_id))
         vocabulary = self.index.vocabulary
         known = [vocabulary[t] for t in dict.fromkeys(terms) if t in vocabulary]
         held = [i for i in ids if any(self.index.contains(t, i) for t in known)]
-        scores = self.index.scores_of(terms, held).tolist() if held else []
-        ranked = sorted(zip(held, scores), key=lambda pair: -pair[1])
-        return [i for i, _ in ranked], [s for _, s in ranked]
+        if not held:
+            return self._answer(question, terms, [], [])
+        scores = self.index.scores_of(terms, held)
+        replied = self.passage_hit(follow_up.article_id, follow_up.passage)
+        context = self.index.scores_of(self.analyzer(replied.passage.text), held) if replied else np.zeros(len(held))
+        combined = _scaled(scores) + 0.5 * _scaled(context)
+        order = np.argsort(-combined, kind="stable")[:k]
+        return self._answer(question, terms, [held[n] for n in order], scores[order].tolist())
+
+    def _answer(self, question: str, terms: list[str], ids: list[int], scores: list[float]) -> Answer:
+        query = Question(terms, self._weights(terms))
+        hits = [self._hit(i, score, query) for i, score in zip(ids, scores)]
+        coverage = self._coverage(terms, ids[0]) if hits else 0.0
+        no_answer = not hits or coverage < self.settings.min_coverage
+        return Answer(question=question, hits=hits, no_answer=no_answer, coverage=coverage, nothing_to_search=not terms)
 
     def passage_hit(self, article_id: str, ordinal: int, question: str = "") -> Hit | None:
         """Passage `ordinal` (0-based) of an article as a hit scored for `question`; None past its last."""
@@ -223,15 +227,10 @@ class Library:
         return [] if answer.no_answer else answer.hits
 
     def _weights(self, terms: list[str]) -> dict[str, float]:
-        vocabulary = self.index.vocabulary
-        return {t: self.index.match_weight(vocabulary.get(t)) for t in dict.fromkeys(terms)}
+        return term_weights(self.index, terms)
 
     def _coverage(self, terms: list[str], passage: int) -> float:
-        weights = {t: _COVERAGE_BASE_WEIGHT + w for t, w in self._weights(terms).items()}
-        total = sum(weights.values())
-        vocabulary = self.index.vocabulary
-        matched = sum(w for t, w in weights.items() if t in vocabulary and self.index.contains(vocabulary[t], passage))
-        return matched / total if total else 0.0
+        return coverage(self.index, terms, passage)
 
     def _hit(self, passage_id: int, score: float, question: Question) -> Hit:
         passage = self.passages[passage_id]
@@ -254,6 +253,12 @@ class Library:
                 if len(found) >= limit:
                     break
         return found
+
+
+def _scaled(scores: np.ndarray) -> np.ndarray:
+    """Scores over their largest magnitude (0 to 1 for positive scores); all zeros stay zeros."""
+    top = float(np.abs(scores).max(initial=0.0))
+    return scores / top if top else scores
 
 
 __all__ = ["ContentError", "Library", "RetrievalSettings"]
