@@ -155,8 +155,12 @@ class Library:
                           fact=asked.fact)
         if asked.kind != "passage":
             about = answer_about(self, question, asked, k, follow_up)
-            if about is not None:
+            if about is not None and not _lacks_fact(about):
                 return about
+            if about is not None:
+                # "When was Thoreau's essay published?" of an article that gives no date: its passages may say.
+                found = self.passage_answer(question, asked.search, k)
+                return about if found.no_answer else found
         if asked.leans and follow_up is not None and follow_up.article_id in self.articles:
             within = self._follow_up_answer(question, asked.search, k, follow_up)
             if within.hits:
@@ -253,6 +257,14 @@ class Library:
                 if len(found) >= limit:
                     break
         return found
+
+
+def _lacks_fact(answer: Answer) -> bool:
+    """An article named by its subject that lacks the authors or the date asked for."""
+    article = answer.article
+    if article is None or not answer.subject:
+        return False
+    return (answer.fact == "authors" and not article.authors) or (answer.fact == "date" and not article.date)
 
 
 def _scaled(scores: np.ndarray) -> np.ndarray:

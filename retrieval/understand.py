@@ -57,19 +57,21 @@ class Understood:
 
 # Words that, in a chat clause of their own, say something about the asker, not the subject ("hey all",
 # "I'm new here and trying to understand", "thanks so much", "someone mentioned it"). A clause is dropped
-# only when every word in it is one of these or a common word, so a subject word always survives.
-_CHAT_WORDS = frozenset("""
-    hey hi hello hiya heya yo howdy greetings sup morning evening afternoon good
-    everyone everybody all guys folks people team friends yall y'all there fam chat bot
-    new here newbie noob trying try tried understand understanding figure out get
-    wonder wondering wondered curious confused quick question questions random dumb stupid silly
-    sorry apologies ask asking asked know knows knew anyone anybody someone somebody one
-    please pls plz thanks thank thx ty tysm cheers much advance appreciate appreciated lot very
-    help helps mentioned mention mentions said say says saying heard hear hearing keep keeps kept
-    read reading saw see seen idea ideas clue lol lmao haha hah hehe ok okay okey so just really
-    actually basically well um uh hmm hm btw tbh imo anyway anyways also again still though
-    thing things stuff bit little something right yeah yes yep sure great awesome cool nice
-    true real correct tell me explain remind let us we you i i'm im me my mine your
+# only when every word in it is one of these or a common word and one of them is a marker of chat
+# (`_CHAT_MARKERS`), so a subject word always survives and ", while he was on their team" stays.
+_CHAT_MARKERS = frozenset("""
+    hey hi hello hiya heya yo howdy sup everyone everybody guys folks yall y'all fam
+    newbie noob trying wondering wonder wondered curious confused sorry apologies
+    anyone anybody someone somebody please pls plz thanks thank thx ty tysm cheers appreciate appreciated advance
+    mentioned heard hearing lol lmao haha hah hehe btw tbh imo um uh hmm hm
+""".split())
+_CHAT_WORDS = _CHAT_MARKERS | frozenset("""
+    all people team friends there chat bot new here try tried understand understanding figure out get
+    quick question questions random dumb stupid silly ask asking asked know knows knew one much lot very
+    help mention mentions said say says saying hear keep keeps kept read reading saw see seen idea ideas clue
+    ok okay okey so just really actually basically well anyway anyways also again still though
+    thing things stuff bit little something right yeah yes yep sure great awesome cool nice good morning evening
+    afternoon true real correct tell me explain remind let us we you i i'm im me my mine your
 """.split())
 
 # Openings that frame a question without being part of it, stripped from the front of a clause (repeatedly).
@@ -103,19 +105,21 @@ _ENDINGS = re.compile(
     r")[\s!.?]*$",
     re.IGNORECASE,
 )
-_CLAUSES = re.compile(r"(?<=[?!.,;:])\s+|\s+[-\u2013\u2014]+\s+|\n+")
+_SENTENCES = re.compile(r"(?<=[?!.])\s+|\n+")
+_CLAUSES = re.compile(r"(?<=[,;:])\s+|\s+[-\u2013\u2014]+\s+")
 _EMOJI = re.compile(r"<a?:\w+:\d+>|:[a-z_]+:|[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]")
 _WORD = re.compile(r"[\w']+")
 
 
 def _is_chat(clause: str) -> bool:
     words = _WORD.findall(normalize(clause))
-    return bool(words) and all(w in _CHAT_WORDS or w in ENGLISH for w in words)
+    return (bool(words) and all(w in _CHAT_WORDS or w in ENGLISH for w in words)
+            and any(w in _CHAT_MARKERS for w in words))
 
 
-def _trimmed(clause: str) -> str:
+def _stripped(clause: str, pattern: re.Pattern[str]) -> str:
     while True:
-        shorter = _ENDINGS.sub("", _OPENINGS.sub("", clause, count=1), count=1).strip()
+        shorter = pattern.sub("", clause, count=1).strip()
         if shorter == clause:
             return clause
         clause = shorter
@@ -125,15 +129,23 @@ def strip_chat(text: str) -> str:
     """The question without the chat around it: greetings, hedges, thanks and asides.
 
     "hey everyone, quick question: who arrested Hamdok? thanks!" -> "who arrested Hamdok?". A message
-    that is all chat comes back empty. Clauses are kept in order; one that names something is never dropped.
+    that is all chat comes back empty. In each sentence, clauses of chat are dropped, the opening of its
+    first remaining clause ("is it true that", "does anyone know") and the ending of its last ("lol",
+    "thanks in advance") are stripped; what names something is never dropped, and the order stays.
     """
-    text = _EMOJI.sub(" ", text)
-    kept = []
-    for clause in _CLAUSES.split(text.strip()):
-        clause = _trimmed(clause.strip())
-        if clause and not _is_chat(clause):
-            kept.append(clause)
-    return " ".join(kept).strip(" ,;:-")
+    kept_sentences = []
+    for sentence in _SENTENCES.split(_EMOJI.sub(" ", text).strip()):
+        kept: list[str] = []
+        for clause in _CLAUSES.split(sentence.strip()):
+            clause = clause.strip()
+            if not kept:
+                clause = _stripped(clause, _OPENINGS)
+            if clause and not _is_chat(clause):
+                kept.append(clause)
+        if kept:
+            kept[-1] = _stripped(kept[-1], _ENDINGS)
+            kept_sentences.append(" ".join(c for c in kept if c))
+    return " ".join(s for s in kept_sentences if s and not _is_chat(s)).strip(" ,;:-")
 
 
 # --- Small talk -----------------------------------------------------------------------------------------
@@ -167,7 +179,7 @@ def _small_talk(text: str) -> Fact | None:
 
 # --- Questions about the articles -----------------------------------------------------------------------
 
-_ARTICLE_NOUN = r"(?:article|articles|piece|pieces|story|stories|post|posts|report|reports|essay|column|op-?ed|text|read)"
+_ARTICLE_NOUN = r"(?:article|articles|piece|pieces|story|stories|post|posts|essay|column|op-?ed|write-?up)"
 _PRONOUN = re.compile(r"^(?:it|this|that|this\s+one|that\s+one|the\s+(?:above|last\s+one)|them|these|those)$")
 # "the piece about cyber security", "the Sudan article", "this article": the words that name the article.
 _ARTICLE_REF = re.compile(
