@@ -45,10 +45,9 @@ def answer_about(library: Collection, question: str, asked: Understood, k: int,
 
 
 def _about_one(library: Collection, question: str, asked: Understood, follow_up: FollowUp | None) -> Answer:
+    if asked.fact == "more" and follow_up is not None and follow_up.article_id in library.articles:
+        return next_passage(library, question, follow_up)
     article, hit = _named_article(library, asked.subject, follow_up)
-    if asked.fact == "more" and article is not None and follow_up is not None:
-        hit = library.passage_hit(article.id, follow_up.passage + 1)
-        return _answer(question, asked, [hit] if hit else [], article=article, no_answer=hit is None)
     if article is None:
         return _answer(question, asked, [], no_answer=True)
     if hit is None or asked.fact == "about":
@@ -57,6 +56,14 @@ def _about_one(library: Collection, question: str, asked: Understood, follow_up:
         # The standfirst says what the article is about; it opens the first passage.
         hit = hit.model_copy(update={"highlight": [(0, min(len(article.standfirst), len(hit.passage.text)))]})
     return _answer(question, asked, [hit] if hit else [], article=article)
+
+
+def next_passage(library: Collection, question: str, follow_up: FollowUp) -> Answer:
+    """The passage after the one replied to ("go on"); none, with the article named, past its last."""
+    article = library.articles[follow_up.article_id]
+    hit = library.passage_hit(article.id, follow_up.passage + 1)
+    return _answer(question, Understood("article", "more", ""), [hit] if hit else [], article=article,
+                   no_answer=hit is None)
 
 
 def _named_article(library: Collection, subject: str, follow_up: FollowUp | None) -> tuple[Article | None, Hit | None]:

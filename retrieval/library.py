@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from .about import answer_about
+from .about import answer_about, next_passage
 from .analyzer import Analyzer, AnalyzerSettings
 from .bm25 import BM25Index, BM25Settings, Vocabulary
 from .highlight import best_sentences
@@ -162,6 +162,9 @@ class Library:
                 found = self.passage_answer(question, asked.search, k)
                 return about if found.no_answer else found
         if asked.leans and follow_up is not None and follow_up.article_id in self.articles:
+            if not self.analyzer(asked.search):
+                # "and what did they do after that?": nothing to search but the story so far, so it goes on.
+                return next_passage(self, question, follow_up)
             within = self._follow_up_answer(question, asked.search, k, follow_up)
             if within.hits:
                 return within

@@ -1,0 +1,128 @@
+"""What a chat message asks for: the chat around a question, questions about the articles, small talk."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from retrieval.analyzer import Analyzer
+from retrieval.understand import FollowUp, looks_like_question, strip_chat, understand
+
+REPLY = FollowUp("some-article", 2)
+
+
+@pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        ("hey everyone, I'm new here and trying to understand, what happened to Abdalla Hamdok after the coup?",
+         "what happened to Abdalla Hamdok after the coup?"),
+        ("Could somebody please tell me what Kommersant reported about Russia and China and the internet? "
+         "Thanks so much!", "what Kommersant reported about Russia and China and the internet?"),
+        ("so I was wondering, is it true that Huawei got some big contract in Russia? someone mentioned it",
+         "Huawei got some big contract in Russia?"),
+        ("quick question - who arrested hamdok lol", "who arrested hamdok"),
+        ("does anyone know how long bashir was in power", "how long bashir was in power"),
+        ("thanks in advance, what did putin sign?", "what did putin sign?"),
+        ("hi all \U0001F44B who signed the agreement in 2013? thx", "who signed the agreement in 2013?"),
+    ],
+)
+def test_chat_around_a_question_is_stripped(message, question):
+    assert strip_chat(message) == question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many teams has Manning played for that reached the Super Bowl, while he was on their team?",
+        "Who, with Jim Nantz, was a member of the game's lead broadcast team?",
+        "What is the best recipe for sourdough bread?",
+        "huawei years agreement",
+    ],
+)
+def test_a_question_without_chat_keeps_every_word_that_is_searched(question):
+    analyze = Analyzer()
+    assert analyze(strip_chat(question)) == analyze(question)
+
+
+@given(st.lists(st.sampled_from(["Hamdok", "Kommersant", "Huawei", "sourdough", "cyberspace", "Inspur"]),
+                min_size=1, max_size=3),
+       st.sampled_from(["", "hey, ", "hi all! ", "quick question: ", "so I was wondering, ", "does anyone know "]),
+       st.sampled_from(["", " thanks!", ", thanks in advance", " lol", "? anyone?", " \U0001F64F"]))
+@settings(max_examples=200, deadline=None)
+def test_chat_never_takes_a_subject_word(subjects, opening, ending):
+    message = opening + "what about " + " and ".join(subjects) + ending
+    assert all(word in strip_chat(message) for word in subjects)
+
+
+@pytest.mark.parametrize(
+    ("message", "fact"),
+    [("hi", "greeting"), ("Hello there!", "greeting"), ("good morning everyone", "greeting"),
+     ("thanks!", "thanks"), ("thank you so much", "thanks"), ("cheers \U0001F64F", "thanks"),
+     ("help", "help"), ("how do I use this?", "help"), ("what can you do?", "help")],
+)
+def test_greetings_thanks_and_help_are_small_talk(message, fact):
+    asked = understand(message)
+    assert (asked.kind, asked.fact) == ("small_talk", fact)
+
+
+@pytest.mark.parametrize(
+    ("message", "kind", "fact", "subject"),
+    [
+        ("Who is the author of the piece about cyber security?", "article", "authors", "cyber security"),
+        ("Hello there! Who wrote the Sudan article?", "article", "authors", "sudan"),
+        ("When was the story about Huawei published?", "article", "date", "huawei"),
+        ("What is the cyber security article about?", "article", "about", "cyber security"),
+        ("What has Elena Chernenko written?", "articles", "by_author", "elena chernenko"),
+        ("articles by Nesrine Malik", "articles", "by_author", "nesrine malik"),
+        ("Which articles mention Huawei?", "articles", "mentions", "huawei"),
+        ("any articles about Sudan?", "articles", "mentions", "sudan"),
+        ("What articles do you have?", "articles", "catalogue", ""),
+        ("how many articles are there?", "articles", "catalogue", ""),
+    ],
+)
+def test_questions_about_the_articles_are_told_apart(message, kind, fact, subject):
+    asked = understand(message)
+    assert (asked.kind, asked.fact, asked.subject) == (kind, fact, subject)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Who wrote the Declaration of Independence?", "When was the IPCC Fourth Assessment Report published?",
+     "What was the treaty about?", "What is the capital of France?", "Who is the author's father?"],
+)
+def test_a_question_that_names_no_article_is_for_the_passages(question):
+    assert understand(question).kind == "passage"
+
+
+@pytest.mark.parametrize(
+    ("reply", "fact"),
+    [("who's the author?", "authors"), ("who wrote it?", "authors"), ("when was it published?", "date"),
+     ("link?", "link"), ("link please", "link"), ("go on", "more"), ("tell me more", "more"), ("what else?", "more")],
+)
+def test_replies_to_an_answer_ask_about_its_article(reply, fact):
+    asked = understand(reply, REPLY)
+    assert (asked.kind, asked.fact, asked.subject) == ("article", fact, "")
+
+
+def test_tell_me_more_without_an_answer_to_follow_searches_its_subject():
+    asked = understand("tell me more about Huawei")
+    assert asked.kind == "passage" and "Huawei" in asked.search
+
+
+@pytest.mark.parametrize(
+    ("reply", "leans"),
+    [("and what did they sign before that?", True), ("what about china?", True), ("who is overseeing it?", True),
+     ("What is the capital of France?", False), ("How long was Omar al-Bashir in power?", False)],
+)
+def test_a_reply_leans_on_the_answer_or_stands_alone(reply, leans):
+    asked = understand(reply, REPLY)
+    assert asked.kind == "passage" and asked.leans is leans
+    assert understand(reply).leans is False  # without an answer to lean on, it is a question like any other
+
+
+@pytest.mark.parametrize(
+    ("line", "question"),
+    [("hey does anyone know who arrested hamdok", True), ("who wrote it?", True), ("lol nice", False),
+     ("thanks!", False), ("I'll be late today", False)],
+)
+def test_lines_in_an_answer_channel_read_as_questions_or_not(line, question):
+    assert looks_like_question(line) is question
