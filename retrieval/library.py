@@ -177,7 +177,7 @@ class Library:
         # two passages rank-bm25 floors every idf below zero, and those passages are still the answer.
         ids, scores = (a.tolist() for a in self.index.top_k(terms, max(k, self.settings.rerank.depth)))
         query = Question(terms, self._weights(terms))
-        order = rerank(self, query, ids, scores)[:k]
+        order = rerank(self, self.settings.rerank, query, ids, scores)[:k]
         return self._answer(question, terms, [ids[n] for n in order], [scores[n] for n in order])
 
     def _follow_up_answer(self, question: str, search: str, k: int, follow_up: FollowUp) -> Answer:

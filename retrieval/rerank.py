@@ -22,17 +22,29 @@ The weights were chosen on tuning splits only; benchmarks/README.md ("## Quality
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from .analyzer import Analyzer
+from .bm25 import BM25Index
+from .models import Article, Passage
 from .question import Question
 from .sentences import Sentences, analyzed_sentences
 
-if TYPE_CHECKING:
-    from .library import Library
+
+
+class Candidates(Protocol):
+    """What re-ranking reads of a library (`Library` is one): the passages, their articles and text, the index."""
+
+    passages: Sequence[Passage]
+    articles: Mapping[str, Article]
+    analyzer: Analyzer
+    index: BM25Index
+
+    def indexed_text(self, passage: Passage) -> str: ...
 
 
 class RerankSettings(BaseModel):
@@ -77,9 +89,8 @@ def feedback_words(paragraphs: Iterable[Sequence[str]], count: int) -> dict[str,
     return {t: w / total for t, w in chosen}
 
 
-def _feedback(library: Library, passages: list[int]) -> np.ndarray:
+def _feedback(library: Candidates, settings: RerankSettings, passages: list[int]) -> np.ndarray:
     """Each candidate's rank-bm25 score for the feedback words, scaled so the best has 1."""
-    settings = library.settings.rerank
     # The best few distinct paragraphs: the passages of one long paragraph are indexed by the same text.
     paragraphs: dict[str, None] = {}
     for i in passages:
@@ -95,12 +106,12 @@ def _feedback(library: Library, passages: list[int]) -> np.ndarray:
     return scores / best if best > 0 else scores
 
 
-def rerank(library: Library, question: Question, passages: list[int], scores: list[float]) -> list[int]:
+def rerank(library: Candidates, settings: RerankSettings, question: Question, passages: list[int],
+           scores: list[float]) -> list[int]:
     """Positions in `passages` (BM25's best first) in the new order.
 
     Past `depth`, and between equal scores, BM25's order stays.
     """
-    settings = library.settings.rerank
     head = passages[:settings.depth]
     if not head:
         return list(range(len(passages)))
@@ -120,7 +131,7 @@ def rerank(library: Library, question: Question, passages: list[int], scores: li
             + settings.title * titles[passage.article_id]
         )
     if settings.feedback:
-        combined += settings.feedback * _feedback(library, head)
+        combined += settings.feedback * _feedback(library, settings, head)
     order = np.argsort(-combined, kind="stable").tolist()
     rarest = _rarest_matched(library, question)
     if rarest is not None:
@@ -129,7 +140,7 @@ def rerank(library: Library, question: Question, passages: list[int], scores: li
     return order + list(range(len(head), len(passages)))
 
 
-def _rarest_matched(library: Library, question: Question) -> int | None:
+def _rarest_matched(library: Candidates, question: Question) -> int | None:
     """The id of the question's rarest term that the collection holds (None for a one-term question)."""
     vocabulary = library.index.vocabulary
     known = [t for t in question.weights if t in vocabulary]
