@@ -1,24 +1,24 @@
-"""Loading progress on a terminal: a bar over files, then over passages, then one summary line.
+"""Loading progress on a terminal: rich's bars over files, then over passages, then one summary line.
 
 Silent unless stderr is a terminal and CI is unset, so JSON output, pipes, logs and CI stay clean.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
-import shutil
 import sys
-import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO, TypeVar
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+from rich.table import Column
 
 from .models import LoadReport
 
 T = TypeVar("T")
 PassageProgress = Callable[[int, int], None]  # (passages indexed, passages total)
-
-_BAR = 24
-_REDRAW_SECONDS = 0.1
 
 
 def wanted(stream: TextIO) -> bool:
@@ -36,40 +36,48 @@ class TerminalProgress:
     def __init__(self, stream: TextIO | None = None, enabled: bool = True) -> None:
         self.stream = stream or sys.stderr
         self.enabled = enabled and wanted(self.stream)
-        self._drawn_at = 0.0
-        self._drawn = False
+        self._bars: Progress | None = None
+        self._tasks: dict[str, TaskID] = {}
 
     def __call__(self, path: str, done: int, total: int) -> None:
-        self._draw("files", done, total, path)
+        self._show("files", done, total, path)
 
     def passages(self, done: int, total: int) -> None:
-        self._draw("passages", done, total, "")
+        self._show("passages", done, total, "")
 
     def finish(self, report: LoadReport) -> None:
-        """Replace the bar with what was loaded, how long it took, and whether the index was reused."""
+        """Replace the bars with what was loaded, how long it took, and whether the index was reused."""
         if not self.enabled:
             return
+        self._stop()
         source = "from the saved index" if report.from_cache else "indexed"
-        self._write(f"Loaded {report.summary()} in {report.seconds:.1f} s ({source})\n")
+        self.stream.write(f"Loaded {report.summary()} in {report.seconds:.1f} s ({source})\n")
+        self.stream.flush()
 
-    def _draw(self, label: str, done: int, total: int, detail: str) -> None:
+    def _show(self, label: str, done: int, total: int, detail: str) -> None:
         if not self.enabled:
             return
-        now = time.monotonic()
-        if done < total and now - self._drawn_at < _REDRAW_SECONDS:
-            return
-        self._drawn_at = now
-        filled = _BAR * done // total if total else _BAR
-        self._write(f"{label:<8} [{'#' * filled}{'.' * (_BAR - filled)}] {done:,}/{total:,} {detail}")
+        if self._bars is None:
+            self._bars = Progress(
+                TextColumn("{task.description:<8}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                TextColumn("{task.fields[detail]}", table_column=Column(no_wrap=True, overflow="ellipsis")),
+                # We already know stream is a terminal; leave sys.stdout and sys.stderr alone.
+                console=Console(file=self.stream, force_terminal=True), transient=True,
+                redirect_stdout=False, redirect_stderr=False,
+            )
+            self._bars.start()
+            # The bars hide the cursor: give it back even if loading is interrupted (Ctrl-C) before finish.
+            atexit.register(self._stop)
+        if label in self._tasks:
+            self._bars.update(self._tasks[label], completed=done, total=total, detail=detail)
+        else:
+            self._tasks[label] = self._bars.add_task(label, completed=done, total=total, detail=detail)
 
-    def _write(self, text: str) -> None:
-        width = shutil.get_terminal_size().columns - 1
-        end = "\n" if text.endswith("\n") else ""
-        line = text.rstrip("\n")[:width]
-        # Carriage return and padding overwrite the previous bar in place.
-        self.stream.write("\r" + line.ljust(width if self._drawn and not end else len(line)) + end)
-        self.stream.flush()
-        self._drawn = not end
+    def _stop(self) -> None:
+        if self._bars is not None:
+            self._bars.stop()
+            self._bars = None
+            atexit.unregister(self._stop)
 
 
 def counted(items: Iterable[T], total: int, progress: PassageProgress | None) -> Iterator[T]:

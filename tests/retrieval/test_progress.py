@@ -11,6 +11,9 @@ from retrieval.models import LoadReport
 from retrieval.progress import TerminalProgress, counted
 
 
+HIDE_CURSOR, SHOW_CURSOR, ERASE_LINE = "\x1b[?25l", "\x1b[?25h", "\x1b[2K"
+
+
 class Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
@@ -21,7 +24,7 @@ def not_ci(monkeypatch):
     monkeypatch.delenv("CI", raising=False)
 
 
-def test_draws_files_and_passages_then_a_summary_on_a_terminal(tmp_path):
+def test_draws_bars_for_files_and_passages_then_leaves_one_summary_line_on_a_terminal(tmp_path):
     (tmp_path / "a.md").write_text("# Rivers\n\nThe river rose after a week of heavy rain in the hills.\n")
     (tmp_path / "b.md").write_text("# Bridges\n\nThe old stone bridge was closed for repairs all summer.\n")
     terminal = Terminal()
@@ -29,8 +32,24 @@ def test_draws_files_and_passages_then_a_summary_on_a_terminal(tmp_path):
     library = Library.load(tmp_path, progress=progress)
     progress.finish(library.report)
     shown = terminal.getvalue()
-    assert "files" in shown and "2/2" in shown and "passages" in shown
-    assert shown.endswith(f"Loaded {library.report.summary()} in {library.report.seconds:.1f} s (indexed)\n")
+    bars, summary = shown.split(ERASE_LINE)[:-1], shown.split(ERASE_LINE)[-1]
+    assert any("files" in bar and "\u2501" in bar and "2/2" in bar for bar in bars)  # rich's bar, drawn full
+    assert any("passages" in bar and "\u2501" in bar for bar in bars)
+    # The bars are erased, the cursor they hid is back, and only the summary stays.
+    assert shown.startswith(HIDE_CURSOR) and SHOW_CURSOR in shown
+    assert summary == f"Loaded {library.report.summary()} in {library.report.seconds:.1f} s (indexed)\n"
+
+
+def test_a_load_cut_short_still_gives_the_cursor_back_on_exit(monkeypatch):
+    at_exit = []
+    monkeypatch.setattr("retrieval.progress.atexit.register", at_exit.append)
+    monkeypatch.setattr("retrieval.progress.atexit.unregister", lambda callback: None)
+    terminal = Terminal()
+    TerminalProgress(terminal)("a.md", 1, 5)  # then Ctrl-C: finish never runs
+    assert HIDE_CURSOR in terminal.getvalue() and SHOW_CURSOR not in terminal.getvalue()
+    for callback in at_exit:
+        callback()
+    assert terminal.getvalue().count(SHOW_CURSOR) == 1
 
 
 def test_says_when_the_saved_index_was_used():
