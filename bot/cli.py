@@ -16,6 +16,7 @@ from retrieval.progress import TerminalProgress
 
 from .render import render_answer
 from .settings import Settings, describe_errors
+from .terminal import console_for, from_discord
 
 log = logging.getLogger("bot")
 
@@ -67,7 +68,8 @@ def _load(settings: Settings, content: Path | None, quiet: bool) -> Library:
 
 
 def console(library: Library, stdin: TextIO, stdout: TextIO, k: int) -> None:
-    """Every line of input is a question; every answer is printed as the bot would post it."""
+    """Every line of input is a question; every answer is printed as the bot would post it, read for a terminal."""
+    out = console_for(stdout)
     interactive = stdin.isatty()
     if interactive:
         print(f"Loaded {library.report.summary()}. Ask a question (Ctrl-D to quit).", file=stdout)
@@ -80,8 +82,8 @@ def console(library: Library, stdin: TextIO, stdout: TextIO, k: int) -> None:
         question = line.strip()
         if not question:
             continue
-        print(render_answer(library.answer(question, k)), file=stdout)
-        print(file=stdout, flush=True)
+        out.print(from_discord(render_answer(library.answer(question, k))))
+        out.print()
 
 
 def _positive(text: str) -> int:
@@ -141,7 +143,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "ask":
         answer = library.answer(args.question, args.k or settings.top_k)
-        print(json.dumps(_answer_json(answer), ensure_ascii=False, indent=2) if args.json else render_answer(answer))
+        if args.json:
+            print(json.dumps(_answer_json(answer), ensure_ascii=False, indent=2))
+        else:
+            console_for(sys.stdout).print(from_discord(render_answer(answer)))
         return 0
     if args.command == "index":
         if args.json:

@@ -54,17 +54,25 @@ def test_index_json_lists_articles_passages_and_skipped_files(capsys, tmp_path):
     assert captured.err == ""  # JSON mode stays quiet
 
 
-def test_console_prints_each_answer_as_the_bot_would_post_it():
+def test_console_prints_each_answer_for_a_terminal_without_discord_markdown(seed_library):
     out = io.StringIO()
-    from retrieval import Library
+    console(seed_library, io.StringIO("How long was Omar al-Bashir in power?\n\nWhat is it?\n"
+                                      "What is the best recipe for sourdough bread?\n"), out, k=3)
+    shown = out.getvalue()
+    first, second, third = shown.strip().split("\n\n")
+    assert "almost 30 years in power." in first and "In Sudan, A Surprise About-Face" in first
+    assert "by Nesrine Malik" in first and "000_53ac65de5c9a03b2.txt" in first and "passage 2 of 3" in first
+    assert "words like what, is and the are left out" in second
+    assert third == "I couldn't find a passage that answers that."
+    # Piped, as in the README: no Markdown escapes, no bold markers, no terminal codes.
+    assert "\\" not in shown and "**" not in shown and "\x1b" not in shown
 
-    console(Library.load(SEEDS), io.StringIO("Who is overseeing the final draft of the cyber-security document?\n"
-                                             "\nWhat is the best recipe for sourdough bread?\n"), out, k=3)
-    first, second = out.getvalue().strip().split("\n\n")
-    assert first.startswith("> ") and "**They say presidential advisor Igor Shchyogolev" in first
-    assert "Why Russia And China See Eye-To-Eye On Cyber Security" in first
-    assert "Elena Chernenko, Vladislav Novyii and Ivan Safronov" in first
-    assert second.startswith("I couldn't find a passage that answers that.")
+
+def test_ask_prints_the_answer_for_a_terminal(capsys):
+    assert main(["ask", "How long was Omar al-Bashir in power?"]) == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith("\u2502 A little over a month ago") and "000_53ac65de5c9a03b2.txt" in shown
+    assert "\\" not in shown and "**" not in shown and "\x1b" not in shown
 
 
 def test_missing_content_path_is_a_clear_error(capsys, tmp_path):
@@ -82,16 +90,25 @@ def test_invalid_settings_stop_with_the_field_and_the_fix_and_no_traceback(tmp_p
     assert "Traceback" not in result.stderr
 
 
-def test_run_without_a_token_answers_standard_input_in_the_console(tmp_path):
+def readme_console_example() -> tuple[str, str]:
+    """The question piped into `make run` in the README's Quick start, and what it shows."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("$ echo "):]
+    block = block[:block.index("```")]
+    command, shown = block.split("\n", 1)
+    return command.split('"')[1], shown
+
+
+def test_run_without_a_token_prints_exactly_the_readme_example(tmp_path):
+    question, shown = readme_console_example()
     env = {"PATH": "", "BOT_CONFIG": str(ROOT / "config" / "settings.toml"), "HOME": str(tmp_path),
            "CONTENT_PATH": str(SEEDS)}
     result = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, capture_output=True, text=True,
-                            input="How long was Omar al-Bashir in power?\n", timeout=60)
+                            input=question + "\n", timeout=60)
     assert result.returncode == 0
-    assert "almost 30 years in power" in result.stdout
-    assert "In Sudan, A Surprise About-Face Marks Death Of The Revolution" in result.stdout
-    # As the README shows it: one line saying why, no log lines about the saved index being built.
+    # One line on stderr saying why (no log lines about the saved index), then the answer and a blank line.
     assert result.stderr == "No DISCORD_TOKEN set: answering questions here in the console instead.\n"
+    assert result.stderr + result.stdout == shown + "\n"
 
 
 @pytest.mark.parametrize("argv, complaint", [
