@@ -183,9 +183,10 @@ class Library:
     def _follow_up_answer(self, question: str, search: str, k: int, follow_up: FollowUp) -> Answer:
         """A reply that leans on an answer ("and what did they sign before that?"), searched in its article.
 
-        Its few words are read with the passage replied to: among the article's passages holding a word of
-        the question, each is ranked by its rank-bm25 score for the question plus half its score for the
-        replied passage's words (both scaled so the best is 1), so "they" and "that" find what they stand for.
+        Its few words are read with the passage replied to, which holds what "they" and "that" stand for:
+        among the article's passages holding a word of the question, the best is the one with a sentence
+        where the question's words meet most of the replied passage's words (each weighing its idf; the
+        question's count double), then by rank-bm25 score.
         """
         terms = self.analyzer(search)
         first = self._first_passage[follow_up.article_id]
@@ -196,10 +197,17 @@ class Library:
         if not held:
             return self._answer(question, terms, [], [])
         scores = self.index.scores_of(terms, held)
-        replied = self.passage_hit(follow_up.article_id, follow_up.passage)
-        context = self.index.scores_of(self.analyzer(replied.passage.text), held) if replied else np.zeros(len(held))
-        combined = _scaled(scores) + 0.5 * _scaled(context)
-        order = np.argsort(-combined, kind="stable")[:k]
+        replied = self.passages[first + follow_up.passage] if 0 <= follow_up.passage < len(ids) else None
+        weights = self._weights(terms)
+        context = self._weights(self.analyzer(replied.text)) if replied else {}
+        weights = {t: 2 * w for t, w in weights.items()} | {t: w for t, w in context.items() if t not in weights}
+
+        def best_sentence(passage: int) -> float:
+            sentences = analyzed_sentences(self.passages[passage].text, self.analyzer).terms
+            return max((sum(weights.get(t, 0.0) for t in set(s)) for s in sentences if set(s) & set(terms)),
+                       default=0.0)
+
+        order = sorted(range(len(held)), key=lambda n: (-best_sentence(held[n]), -scores[n]))[:k]
         return self._answer(question, terms, [held[n] for n in order], scores[order].tolist())
 
     def _answer(self, question: str, terms: list[str], ids: list[int], scores: list[float]) -> Answer:

@@ -126,6 +126,14 @@ def test_a_reply_that_leans_on_the_answer_is_searched_in_its_article(seed_librar
     assert overseeing.hits[0].article.title == RUSSIA
 
 
+def test_a_reply_leaning_on_the_answer_finds_what_its_pronouns_stand_for(seed_library):
+    quoted = seed_library.answer("What agreement is Putin expected to seal in Beijing?").hits[0]
+    assert "seal a bilateral agreement" in quoted.passage.text
+    answer = seed_library.answer("and what did they sign before that?",
+                                 follow_up=FollowUp(quoted.article.id, quoted.passage.ordinal))
+    assert "In 2013, Putin and Barack Obama signed" in answer.hits[0].passage.text
+
+
 def test_a_reply_that_stands_alone_is_a_new_question(seed_library):
     russia = article_titled(seed_library, RUSSIA)
     answer = seed_library.answer("How long was Omar al-Bashir in power?", follow_up=FollowUp(russia.id, 0))
