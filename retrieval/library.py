@@ -7,7 +7,6 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from .about import answer_about, next_passage
@@ -276,12 +275,6 @@ def _lacks_fact(answer: Answer) -> bool:
     if article is None or not answer.subject:
         return False
     return (answer.fact == "authors" and not article.authors) or (answer.fact == "date" and not article.date)
-
-
-def _scaled(scores: np.ndarray) -> np.ndarray:
-    """Scores over their largest magnitude (0 to 1 for positive scores); all zeros stay zeros."""
-    top = float(np.abs(scores).max(initial=0.0))
-    return scores / top if top else scores
 
 
 __all__ = ["ContentError", "Library", "RetrievalSettings"]
