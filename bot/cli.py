@@ -11,7 +11,7 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
-from retrieval import Answer, ContentError, Library
+from retrieval import Answer, Article, ContentError, Library
 from retrieval.progress import TerminalProgress
 
 from .render import render_answer
@@ -21,26 +21,25 @@ from .terminal import console_for, from_discord
 log = logging.getLogger("bot")
 
 
+def _article_json(article: Article) -> dict:
+    return {"id": article.id, "title": article.title, "authors": article.authors, "source": article.source,
+            "url": article.url, "date": article.date}
+
+
 def _answer_json(answer: Answer) -> dict:
-    return {
-        "question": answer.question,
-        "no_answer": answer.no_answer,
-        "answers": [
-            {
-                "score": hit.score,
-                "quote": hit.passage.text,
-                "highlight": hit.highlighted_text,
-                "article": {
-                    "id": hit.article.id,
-                    "title": hit.article.title,
-                    "authors": hit.article.authors,
-                    "source": hit.article.source,
-                    "url": hit.article.url,
-                },
-            }
-            for hit in ([] if answer.no_answer else answer.hits)
-        ],
-    }
+    """What `ask --json` prints. `kind` tells a quote ("passage") from a fact about one article ("article",
+    which names it), a list with one answer per article ("articles", with how many match) and small talk."""
+    out: dict = {"question": answer.question, "kind": answer.kind, "fact": answer.fact, "no_answer": answer.no_answer}
+    if answer.kind == "article":
+        out["article"] = _article_json(answer.article) if answer.article else None
+    if answer.kind == "articles":
+        out["total"] = answer.total
+    out["answers"] = [
+        {"score": hit.score, "quote": hit.passage.text, "highlight": hit.highlighted_text,
+         "article": _article_json(hit.article)}
+        for hit in ([] if answer.no_answer else answer.hits)
+    ]
+    return out
 
 
 def _index_json(library: Library) -> dict:

@@ -25,11 +25,11 @@ def _no_token(monkeypatch, tmp_path):
 def test_ask_json_has_the_documented_shape(capsys):
     assert main(["ask", "How long was Omar al-Bashir in power?", "--json", "-k", "2"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"question", "no_answer", "answers"}
-    assert out["no_answer"] is False and 1 <= len(out["answers"]) <= 2
+    assert set(out) == {"question", "kind", "fact", "no_answer", "answers"}
+    assert (out["kind"], out["no_answer"]) == ("passage", False) and 1 <= len(out["answers"]) <= 2
     best = out["answers"][0]
     assert set(best) == {"score", "quote", "highlight", "article"}
-    assert set(best["article"]) == {"id", "title", "authors", "source", "url"}
+    assert set(best["article"]) == {"id", "title", "authors", "source", "url", "date"}
     assert "almost 30 years" in best["quote"] and best["highlight"] in best["quote"]
     assert best["article"]["authors"] == ["Nesrine Malik"]
 
@@ -37,7 +37,19 @@ def test_ask_json_has_the_documented_shape(capsys):
 def test_ask_json_says_no_answer_for_an_off_topic_question(capsys):
     main(["ask", "What is the best recipe for sourdough bread?", "--json"])
     assert json.loads(capsys.readouterr().out) == {
-        "question": "What is the best recipe for sourdough bread?", "no_answer": True, "answers": []}
+        "question": "What is the best recipe for sourdough bread?", "kind": "passage", "fact": "", "no_answer": True,
+        "answers": []}
+
+
+def test_ask_json_tells_a_fact_about_an_article_from_a_list_of_articles(capsys):
+    main(["ask", "Who wrote the piece about cyber security?", "--json"])
+    fact = json.loads(capsys.readouterr().out)
+    assert (fact["kind"], fact["fact"]) == ("article", "authors")
+    assert fact["article"]["authors"] == ["Elena Chernenko", "Vladislav Novyii", "Ivan Safronov"]
+    main(["ask", "What articles do you have?", "--json"])
+    listing = json.loads(capsys.readouterr().out)
+    assert (listing["kind"], listing["fact"], listing["total"]) == ("articles", "catalogue", 2)
+    assert len({a["article"]["id"] for a in listing["answers"]}) == len(listing["answers"]) == 2
 
 
 def test_index_json_lists_articles_passages_and_skipped_files(capsys, tmp_path):
