@@ -1,0 +1,394 @@
+"""SQuAD asked the way members of a chat server ask: wrapped in chat filler, or typed as keywords.
+
+    python -m benchmarks.chat [--data ../shared/data] [--seed 0] [--failures 30]
+
+Three forms of every SQuAD dev question, each asked of SQuAD's 2,067 paragraphs through `Library.answer`:
+
+- plain: the question as SQuAD has it;
+- chat: the question wrapped in chat filler by `chat_wrapped` (openers such as "hey all," or "does anyone
+  know", closers such as "thanks in advance" or an emoji, whole frames with the question in the middle,
+  all lower case or no "?" some of the time). The question's own words are always kept, in order;
+- keywords: the question's content words only (`keyword_form`), as "super bowl 50 afc team".
+
+The templates are split in two halves (`TEMPLATES`): questions of SQuAD's tuning part are wrapped with the
+tuning half only, those of its held-out part with the held-out half only, so the held-out figures show how
+the filler stripping generalises to phrasings nobody tuned it on. The questions of the seven other sets,
+off-topic for Wikipedia paragraphs, are asked plain and wrapped the same way (every other one of each set
+tunes) and should be declined.
+
+Measured per form and part (`chat_report`): top-1 and top-5 paragraph (as `benchmarks.quality.rank` ranks:
+each paragraph at its best passage), the share declined (`Answer.no_answer`), the share answered other than
+with a passage (`Answer.kind != "passage"`), and rare-word violations: a hit lacking the question's rarest
+matched term ranked above a hit holding it that has a higher rank-bm25 score (over the re-ranked hits).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from statistics import fmean
+from typing import TextIO
+
+from retrieval import Library, RetrievalSettings
+from retrieval.no_answer import term_weights
+from retrieval.stopwords import ENGLISH
+from retrieval.understand import strip_chat, understand
+
+from .quality import ALL_SETS, DATA, SQUAD, SetRun, all_questions, parts, run_set
+
+PARTS = ("tuning", "held-out")
+FORMS = ("plain", "chat", "keywords")
+
+# --- Templates ------------------------------------------------------------------------------------------
+#
+# Written for this benchmark from how people write in Discord servers. Each pool lists phrasings of one
+# kind, neighbours alike; `_halves` deals them alternately to the tuning and the held-out half, so both
+# halves get every theme and no phrasing is in both.
+#
+# Placeholders: {Q} the question as asked (its first letter as written), {q} the question running on in
+# the sentence (a leading function word lower-cased: "which NFL team ..."). A question ending the template
+# keeps its "?" (or loses it, by chance); one in the middle of a frame loses it.
+
+# Openers that fit any question or statement: greetings, "quick question", "I'm new here", ...
+OPENERS = (
+    "hey everyone! {Q}", "hi all, {q}",
+    "Hello! {Q}", "hey guys {q}",
+    "yo, {q}", "Hi there :) {Q}",
+    "morning all! {Q}", "hey folks, {q}",
+    "hiya, {q}", "Good evening everyone. {Q}",
+    "heyy {q}", "hello hello! {Q}",
+    "hi everyone\n{Q}", "hey all\n\n{Q}",
+    "quick question: {q}", "Quick q - {q}",
+    "random question but {q}", "Small question. {Q}",
+    "dumb question maybe, but {q}", "ok this might be a silly question but {q}",
+    "question for the group: {q}", "Sorry if this was asked before, {q}",
+    "probably a stupid question lol but {q}", "Noob question: {q}",
+    "I'm new here and I'm trying to learn about this stuff, {q}", "hi, new member here! {Q}",
+    "first time posting here, {q}", "I just joined the server, {q}",
+    "newbie here, {q}", "Hey all, I'm new to this topic so bear with me. {Q}",
+    "ok so {q}", "So, {q}",
+    "hmm {q}", "ok real talk, {q}",
+    "need help: {q}", "help pls, {q}",
+    "for my homework, {q}", "Settling an argument with a friend: {q}",
+    "my teacher asked us this and I'm stuck, {q}", "I tried googling but couldn't find it, {q}",
+)
+
+# Lead-ins that make an asked question indirect: "does anyone know which NFL team ...".
+ASKING = (
+    "does anyone know {q}", "Does anybody here know {q}",
+    "anyone know {q}", "do you guys know {q}",
+    "can someone tell me {q}", "Could somebody please tell me {q}",
+    "can anyone explain {q}", "could someone help me out, {q}",
+    "any idea {q}", "Any ideas on {q}",
+    "so I was wondering {q}", "I was just wondering, {q}",
+    "I've been wondering {q}", "I'm curious, {q}",
+    "just curious, {q}", "I wanted to ask, {q}",
+    "I need to know {q}", "can I ask, {q}",
+    "Does someone remember {q}", "would anyone happen to know {q}",
+)
+
+# Lead-ins for a claim or a topic rather than a question (SciFact's claims, NPL's and NFCorpus's topics).
+TELLING = (
+    "is it true that {q}", "I heard that {q}, is that right",
+    "anyone know anything about {q}", "looking for info on {q}",
+    "I keep reading that {q}. true", "someone told me {q}, can anyone confirm",
+    "what do you all know about {q}", "any articles about {q}",
+    "does anyone have stuff on {q}", "I read that {q} - legit",
+    "trying to learn about {q}", "need something on {q} pls",
+)
+
+# Whole frames with the question in the middle of the sentence.
+FRAMES = (
+    "hey, so what I want to know is {q}, if anyone knows",
+    "so basically my question is {q} because I couldn't find it anywhere",
+    "ok I have been trying to figure out {q} for a while now",
+    "does anyone here know {q} or is that not covered",
+    "I read something about it but can someone tell me {q} in simple terms?",
+    "so like {q} or am I misremembering",
+    "quick one, {q} - asked in another channel but got no answer",
+    "hi, I need to find out {q} for a project, can anyone help?",
+    "I was talking with a friend and we couldn't agree on {q}, any ideas?",
+    "wait, {q}? I always thought I knew this",
+    "so {q}, does anyone have a source?",
+    "yo can anyone tell me {q} real quick",
+    "genuinely curious {q} lol",
+    "I've looked everywhere but {q} is driving me nuts",
+    "has anyone figured out {q} yet?",
+    "hey so my cousin asked me {q} and I had no clue",
+)
+
+# Closers, appended after the question.
+CLOSERS = (
+    "thanks in advance", "Thanks in advance!",
+    "thanks so much!", "thx",
+    "ty!", "thank you!!",
+    "cheers", "appreciate it 🙏",
+    "someone mentioned it", "someone mentioned it earlier",
+    "I keep hearing about it", "my friend brought it up",
+    "saw it on twitter", "it came up in class today",
+    "lol", "lmao",
+    "haha", "😂",
+    "anyone?", "anybody?",
+    "any help appreciated", "any help would be great",
+    "🙏", "🤔",
+    "😅", ":)",
+    "🙂", "pls",
+    "please and thank you", "just curious",
+    "no rush", "idk where else to ask",
+    "sorry if this is a dumb question", "if anyone knows",
+    "asking for a friend", "Thanks!!",
+    "tia", "been bugging me all day",
+)
+
+
+def _halves(pool: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    return {"tuning": tuple(pool[0::2]), "held-out": tuple(pool[1::2])}
+
+
+TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
+    kind: _halves(pool) for kind, pool in
+    (("openers", OPENERS), ("asking", ASKING), ("telling", TELLING), ("frames", FRAMES), ("closers", CLOSERS))
+}
+
+# A word that may start a question without being a name: lower-cased when the question runs on in a sentence.
+_FUNCTION_WORDS = ENGLISH | {"according", "name", "approximately", "roughly", "along", "besides", "apart"}
+_QUESTION_START = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "is", "are", "was",
+                   "were", "do", "does", "did", "can", "could", "should", "would", "will", "has", "have", "had",
+                   "name", "according"}
+_WORD = re.compile(r"\w+(?:['’.-]\w+)*")
+
+
+def words(text: str) -> list[str]:
+    """`text`'s words, case-folded, for checking that a wrapping kept the question's words."""
+    return [w.casefold() for w in _WORD.findall(text)]
+
+
+def is_question(text: str) -> bool:
+    """Whether `text` is asked as a question ("In what year ...?") rather than a claim or a topic."""
+    first = words(text)[:3]
+    return text.rstrip().endswith("?") or bool(first and first[0] in _QUESTION_START) \
+        or any(w in {"what", "which", "who", "when", "where", "how", "why"} for w in first)
+
+
+def _running_on(text: str) -> str:
+    """The question as it runs on inside a sentence: "Which NFL team ..." -> "which NFL team ..."."""
+    first = _WORD.match(text)
+    if first and first.start() == 0 and first.group().casefold() in _FUNCTION_WORDS:
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _fill(template: str, text: str) -> str:
+    return template.replace("{Q}", text[:1].upper() + text[1:]).replace("{q}", _running_on(text))
+
+
+def chat_wrapped(text: str, part: str, seed: int = 0) -> str:
+    """`text` as a member might post it in chat, wrapped with `part`'s templates ("tuning" or "held-out").
+
+    The same text, part and seed always give the same message; every word of `text` is kept, in order
+    and side by side (only their case and the final punctuation may change).
+    """
+    rng = random.Random(f"{seed}\x00{part}\x00{text}")
+    asked = is_question(text)
+    bare = text.strip().rstrip("?.! ")  # Cranfield's questions end " ."
+    mark = "?" if asked and rng.random() >= 0.4 else ""
+    shape = rng.random()
+    if shape < 0.2:
+        # A frame, with the question mid-sentence and without its "?".
+        message = _fill(rng.choice(TEMPLATES["frames" if asked else "telling"][part]), bare)
+        closer = rng.random() < 0.3
+    else:
+        lead = rng.random() < 0.45
+        if lead:  # "does anyone know which ...", "is it true that ..."
+            inner = _fill(rng.choice(TEMPLATES["asking" if asked else "telling"][part]), bare)
+            inner += "?" if mark or (not asked and rng.random() < 0.5) else ""
+        else:
+            inner = bare + mark
+        opener = shape < 0.75 and (not lead or rng.random() < 0.5)
+        message = _fill(rng.choice(TEMPLATES["openers"][part]), inner) if opener else inner
+        closer = shape >= 0.5 or not (opener or lead)
+    if closer:
+        end = rng.choice(TEMPLATES["closers"][part])
+        separators = (" ", " ", ", ", " - ", "\n") if message[-1].isalnum() and end[0].isalnum() else (" ", " ", "\n")
+        message += rng.choice(separators) + end
+    return message.lower() if rng.random() < 0.3 else message
+
+
+# Question words and the like, dropped from the keyword form besides the stopwords.
+_NOT_KEYWORDS = ENGLISH | {"whose", "many", "much", "whats"}
+
+
+def keyword_form(text: str) -> str:
+    """`text`'s content words only, in order and lower case: "Which NFL team represented the AFC at Super Bowl
+    50?" -> "nfl team represented afc super bowl 50". A text of nothing but question words stays whole."""
+    kept = []
+    for word in _WORD.findall(text.casefold().replace("’", "'")):
+        word = word.removesuffix("'s")
+        if word and word not in _NOT_KEYWORDS:
+            kept.append(word)
+    return " ".join(kept) if kept else " ".join(words(text))
+
+
+# --- Asking ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Asked:
+    """What the library made of one message."""
+
+    documents: list[str]  # the documents of its hits, each once, best first
+    declined: bool  # Answer.no_answer
+    kind: str  # Answer.kind
+    violations: int  # pairs of hits out of rare-word order (see `rare_word_violations`)
+
+
+def rare_word_violations(library: Library, search: str, hits: Sequence) -> int:
+    """Pairs of hits where one lacking the question's rarest matched term is ranked above one holding it that
+    has a higher rank-bm25 score. The rarest term is the re-ranker's: of the searched terms the collection
+    holds (two at least), the one of largest match weight."""
+    weights = term_weights(library.index, library.analyzer(search))
+    known = [t for t in weights if t in library.index.vocabulary]
+    if len(known) < 2:
+        return 0
+    rarest = max(known, key=lambda t: weights[t])
+    holds = [rarest in set(library.analyzer(library.indexed_text(hit.passage))) for hit in hits]
+    return sum(1 for i, above in enumerate(hits) if not holds[i]
+               for j in range(i + 1, len(hits)) if holds[j] and hits[j].score > above.score)
+
+
+def ask(library: Library, message: str) -> Asked:
+    """Ask `message` as the bot does; the hits cover the whole re-ranked head (and 5 at least)."""
+    answer = library.answer(message, max(5, library.settings.rerank.depth))
+    documents = list(dict.fromkeys(hit.article.id for hit in answer.hits))
+    violations = 0
+    if answer.kind == "passage" and answer.hits:
+        violations = rare_word_violations(library, understand(message).search, answer.hits)
+    return Asked(documents, answer.no_answer, answer.kind, violations)
+
+
+def forms(text: str, part: str, seed: int = 0) -> dict[str, str]:
+    return {"plain": text, "chat": chat_wrapped(text, part, seed), "keywords": keyword_form(text)}
+
+
+@dataclass
+class ChatRun:
+    """Every SQuAD question asked in each form, and the off-topic questions plain and wrapped."""
+
+    run: SetRun
+    seed: int
+    messages: dict[str, dict[str, str]]  # query -> form -> message
+    asked: dict[str, dict[str, Asked]]  # query -> form -> outcome
+    part_of: dict[str, str]  # query -> "tuning" or "held-out"
+    off_topic: dict[str, list[tuple[str, str, Asked, Asked]]]  # part -> (set, question, plain, chat)
+    seconds: float
+
+
+def ask_all(run: SetRun, seed: int = 0) -> ChatRun:
+    started = time.perf_counter()
+    library, judged = run.library, run.judged
+    part_of = {q: part for part, qrels in parts(judged).items() for q in qrels}
+    messages = {q: forms(judged.queries[q], part_of[q], seed) for q in judged.qrels}
+    asked = {q: {form: ask(library, message) for form, message in by_form.items()} for q, by_form in messages.items()}
+    off_topic: dict[str, list[tuple[str, str, Asked, Asked]]] = {part: [] for part in PARTS}
+    for name in ALL_SETS[1:]:
+        folder = judged.folder.parent / name
+        if not (folder / "queries.jsonl").exists():
+            continue
+        for n, question in enumerate(all_questions(folder)):
+            part = PARTS[n % 2]
+            off_topic[part].append((name, question, ask(library, question),
+                                    ask(library, chat_wrapped(question, part, seed))))
+    return ChatRun(run, seed, messages, asked, part_of, off_topic, time.perf_counter() - started)
+
+
+# --- Report ---------------------------------------------------------------------------------------------
+
+def _share(flags: Sequence[bool]) -> float:
+    return fmean(flags) if flags else 0.0
+
+
+def chat_report(run: SetRun, out: TextIO, seed: int = 0) -> ChatRun:
+    """Print the chat-style SQuAD tables for the SQuAD `run` (its library is SQuAD's paragraphs)."""
+    chat = ask_all(run, seed)
+    qrels = run.judged.qrels
+    print(f"\n## Chat-style SQuAD (benchmarks/chat.py, seed {seed})\n", file=out)
+    print("Every SQuAD question asked plain, wrapped in chat filler (tuning questions with the tuning templates,\n"
+          "held-out ones with the held-out templates) and as its keywords. Declined: `no_answer`; not a passage:\n"
+          "answered as a question about the articles or small talk. Rare-word violations: pairs of hits where one\n"
+          "lacking the question's rarest matched term is above one holding it with a higher rank-bm25 score\n"
+          "(questions with any / pairs). Targets: chat top-1 within 2 points of plain, declined <= 5 %; no\n"
+          "violation.\n", file=out)
+    print("| form | part | questions | top-1 | top-1 vs plain | top-5 | declined | not a passage "
+          "| rare-word violations |\n|---|---|---:|---:|---:|---:|---:|---:|---:|", file=out)
+    for part in PARTS:
+        queries = [q for q in qrels if chat.part_of[q] == part]
+        plain_top1 = None
+        for form in FORMS:
+            results = [chat.asked[q][form] for q in queries]
+            top1 = _share([bool(a.documents) and a.documents[0] in qrels[q] for q, a in zip(queries, results)])
+            top5 = _share([bool(set(a.documents[:5]) & qrels[q].keys()) for q, a in zip(queries, results)])
+            plain_top1 = top1 if plain_top1 is None else plain_top1
+            delta = "" if form == "plain" else f"{100 * (top1 - plain_top1):+.1f} pts"
+            violated = sum(a.violations > 0 for a in results)
+            declined, routed = _share([a.declined for a in results]), _share([a.kind != "passage" for a in results])
+            print(f"| {form} | {part} | {len(queries):,} | {top1:.4f} | {delta} | {top5:.4f} | {declined:.3f} "
+                  f"| {routed:.3f} | {violated:,} / {sum(a.violations for a in results):,} |", file=out)
+    print("\nOff-topic questions (the seven other sets; every other one of each set tunes) against SQuAD's\n"
+          "paragraphs, asked plain and wrapped with their part's templates: all should be declined.\n", file=out)
+    print("| off-topic questions | part | questions | declined plain | declined chat | not a passage plain "
+          "| not a passage chat |\n|---|---|---:|---:|---:|---:|---:|", file=out)
+    for part in PARTS:
+        rows = chat.off_topic[part]
+        print(f"| all | {part} | {len(rows):,} | {_share([p.declined for _, _, p, _ in rows]):.3f} "
+              f"| {_share([c.declined for _, _, _, c in rows]):.3f} "
+              f"| {_share([p.kind != 'passage' for _, _, p, _ in rows]):.3f} "
+              f"| {_share([c.kind != 'passage' for _, _, _, c in rows]):.3f} |", file=out)
+    print(f"\n{len(qrels):,} SQuAD questions x {len(FORMS)} forms and "
+          f"{sum(len(r) for r in chat.off_topic.values()):,} off-topic questions x 2 in {chat.seconds:.0f}s.",
+          file=out)
+    return chat
+
+
+def chat_failures(chat: ChatRun, out: TextIO, count: int = 30, part: str = "tuning") -> None:
+    """Questions of `part` answered plain (right paragraph first, not declined) but declined or mis-ranked when
+    wrapped, a seeded sample of `count`, with what `strip_chat` made of the wrapping."""
+    qrels = chat.run.judged.qrels
+    failed = []
+    for q, asked in chat.asked.items():
+        plain, wrapped = asked["plain"], asked["chat"]
+        right = bool(plain.documents) and plain.documents[0] in qrels[q] and not plain.declined
+        if chat.part_of[q] == part and right and (wrapped.declined or not wrapped.documents
+                                                 or wrapped.documents[0] not in qrels[q]):
+            failed.append(q)
+    print(f"\n## {part}: {len(failed):,} questions answered plain but declined or mis-ranked wrapped "
+          f"({min(count, len(failed))} shown)\n", file=out)
+    for q in random.Random(chat.seed).sample(failed, min(count, len(failed))):
+        message = chat.messages[q]["chat"]
+        wrapped = chat.asked[q]["chat"]
+        outcome = "declined" if wrapped.declined else ("mis-ranked" if wrapped.kind == "passage" else wrapped.kind)
+        print(f"- {outcome}: {message!r}\n  plain:      {chat.messages[q]['plain']!r}\n"
+              f"  strip_chat: {strip_chat(message)!r}\n  searched:   {understand(message).search!r}", file=out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.chat", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DATA, help=f"folder holding the sets (default {DATA})")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the chat wrapping")
+    parser.add_argument("--failures", type=int, default=0, metavar="N",
+                        help="also print N tuning questions answered plain but not wrapped")
+    parser.add_argument("--settings", default="{}", help="RetrievalSettings overrides as JSON")
+    args = parser.parse_args(argv)
+    run = run_set(args.data, SQUAD, RetrievalSettings.model_validate_json(args.settings))
+    chat = chat_report(run, sys.stdout, args.seed)
+    if args.failures:
+        chat_failures(chat, sys.stdout, args.failures)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
