@@ -33,7 +33,7 @@ from typing import Any, BinaryIO, overload
 
 import numpy as np
 
-from .bm25 import BM25Index, BM25Settings
+from .bm25 import BM25Arrays, BM25Index, BM25Settings
 from .ingest import content_files
 from .models import Article, LoadReport, Passage, relative_source
 
@@ -43,7 +43,6 @@ log = logging.getLogger(__name__)
 FORMAT_VERSION = 2
 CURRENT = "current"
 MANIFEST = "manifest.json"
-_ARRAYS = ("df", "idf", "indptr", "indices", "weights", "max_weight", "min_weight", "block_rows", "block_max")
 # Files up to this size are checksummed whole; larger ones (the BM25 arrays, the articles) by
 # evenly spread samples, so that loading a million passages stays within a second.
 _FULL_CHECKSUM_BYTES = 8 * 2**20
@@ -283,7 +282,8 @@ class IndexCache:
         terms = text("vocabulary.json")
         index = BM25Index(
             BM25Settings.model_validate(body["bm25"]), dict(zip(terms, range(len(terms)))),
-            doc_count=body["doc_count"], block_shift=body["block_shift"], **{name: arrays[name] for name in _ARRAYS},
+            BM25Arrays(doc_count=body["doc_count"], block_shift=body["block_shift"],
+                       **{name: arrays[name] for name in BM25Arrays.names()}),
         )
         ids = text("article_ids.json")
         with open(current / "articles.jsonl", "rb") as file:
@@ -354,11 +354,11 @@ class IndexCache:
             dtype=np.int32))
         put_json("headings.json", list(headings))
         put_json("vocabulary.json", list(index.vocabulary))
-        for name in _ARRAYS:
-            put_array(name, getattr(index, name))
+        for name in BM25Arrays.names():
+            put_array(name, getattr(index.arrays, name))
         put("report.json", lambda file: file.write(report.model_dump_json().encode()))
         body = {"format": FORMAT_VERSION, "fingerprint": self.fingerprint, "files": files, "arrays": arrays,
-                "bm25": index.settings.model_dump(), "doc_count": index.doc_count, "block_shift": index.block_shift}
+                "bm25": index.settings.model_dump(), "doc_count": index.doc_count, "block_shift": index.arrays.block_shift}
         # The manifest goes last: a folder without one is never loaded.
         _write_durably(work / MANIFEST, lambda file: file.write(_sealed(body).encode()))
         _fsync(work)

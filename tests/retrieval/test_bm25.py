@@ -11,8 +11,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
-from retrieval import store
-from retrieval.bm25 import BM25Index, BM25Settings, Vocabulary
+from retrieval.bm25 import BM25Arrays, BM25Index, BM25Settings, Vocabulary
 
 REFERENCE = {"okapi": BM25Okapi, "bm25l": BM25L, "bm25plus": BM25Plus}
 TOLERANCE = {"rtol": 1e-9, "atol": 1e-9}
@@ -89,7 +88,7 @@ def test_tiny_collections_with_negative_idf(variant):
     for query in (["apple"], ["apple", "cat"], ["cat", "cat"], ["bank", "zebra"]):
         np.testing.assert_allclose(index.scores(query), reference(corpus, s).get_scores(query), **TOLERANCE)
     if variant == "okapi":
-        assert index.idf[index.vocabulary["apple"]] == pytest.approx(0.25 * reference(corpus, s).average_idf)
+        assert index.arrays.idf[index.vocabulary["apple"]] == pytest.approx(0.25 * reference(corpus, s).average_idf)
 
 
 def test_empty_collection():
@@ -132,8 +131,8 @@ def test_chunked_build_gives_the_same_index():
     corpus = [list(rng.choice(WORDS, size=rng.integers(0, 20))) for _ in range(300)]
     whole, chunked = BM25Index.build(corpus), BM25Index.build(corpus, chunk_tokens=7)
     assert whole.vocabulary == chunked.vocabulary
-    for name in ("df", "idf", "indptr", "indices", "weights"):
-        np.testing.assert_array_equal(getattr(whole, name), getattr(chunked, name))
+    for name in BM25Arrays.names():
+        np.testing.assert_array_equal(getattr(whole.arrays, name), getattr(chunked.arrays, name), err_msg=name)
 
 
 @settings(max_examples=200, deadline=None)
@@ -144,8 +143,8 @@ def test_a_build_from_term_ids_is_the_build_from_terms(corpus, s, chunk_tokens):
     from_terms = BM25Index.build(corpus, s)
     from_ids = BM25Index.build(ids, s, vocabulary=vocabulary, chunk_tokens=chunk_tokens)
     assert list(from_ids.vocabulary.items()) == list(from_terms.vocabulary.items())
-    for name in store._ARRAYS:  # every array an index is saved as
-        np.testing.assert_array_equal(getattr(from_ids, name), getattr(from_terms, name), err_msg=name)
+    for name in BM25Arrays.names():  # every array an index is saved as
+        np.testing.assert_array_equal(getattr(from_ids.arrays, name), getattr(from_terms.arrays, name), err_msg=name)
 
 
 @pytest.mark.parametrize("ids, problem", [([[0, 2]], "must lie in 0..1"), ([[0, -1]], "must lie in 0..1"),
@@ -189,7 +188,7 @@ def test_pruned_top_k_equals_the_full_sort(seed, variant, k, lookup_cost, block_
     ranker = reference(corpus, BM25Settings(variant=variant))
     for length in (2, 5, 12, 30):
         query = [f"t{int(i)}" for i in rng.zipf(1.3, size=length) % 320]
-        with mock.patch("retrieval.bm25._LOOKUP_COST", lookup_cost):
+        with mock.patch("retrieval.bm25.prune._LOOKUP_COST", lookup_cost):
             ids, values = index.top_k(query, k)
         scores = index.scores(query)
         top = expected_top(corpus, scores, query, k)
@@ -211,7 +210,7 @@ def test_scores_of_some_passages_equal_the_full_scores_at_those_passages(corpus,
 @given(seed=st.integers(0, 2**32 - 1), block_shift=st.integers(0, 6), variant=st.sampled_from(list(REFERENCE)))
 def test_block_maxima_bound_every_weight_in_their_block(seed, block_shift, variant):
     corpus, _ = zipf_corpus(seed, 300)
-    index = BM25Index.build(corpus, BM25Settings(variant=variant), block_shift=block_shift)
+    index = BM25Index.build(corpus, BM25Settings(variant=variant), block_shift=block_shift).arrays
     assert index.block_count == -(-len(corpus) >> block_shift)
     with_blocks = np.flatnonzero(index.block_rows >= 0)
     # The commonest terms have them: at least one posting per block on average.
@@ -232,10 +231,10 @@ def hand_made_index(weights: list[dict[int, float]], doc_count: int) -> BM25Inde
     indices = np.array([p for row in weights for p in sorted(row)], np.int32)
     values = np.array([row[p] for row in weights for p in sorted(row)])
     terms = len(weights)
-    return BM25Index(BM25Settings(), {f"t{t}": t for t in range(terms)}, np.diff(indptr), np.ones(terms), indptr,
-                     indices, values, doc_count, np.maximum.reduceat(values, indptr[:-1]),
-                     np.minimum.reduceat(values, indptr[:-1]), 6, np.full(terms, -1, np.int32),
-                     np.zeros((0, 1), np.float32))
+    return BM25Index(BM25Settings(), {f"t{t}": t for t in range(terms)}, BM25Arrays(
+        np.diff(indptr), np.ones(terms), indptr, indices, values, np.maximum.reduceat(values, indptr[:-1]),
+        np.minimum.reduceat(values, indptr[:-1]), np.full(terms, -1, np.int32), np.zeros((0, 1), np.float32),
+        doc_count, 6))
 
 
 # Weights a few float32 rounding steps (2**-24 near 1) apart, and weights below one step: partial sums

@@ -5,7 +5,7 @@ import pytest
 from rank_bm25 import BM25Okapi
 
 from retrieval import Article, Library, Paragraph
-from retrieval.bm25 import BM25Index
+from retrieval.bm25 import BM25Arrays, BM25Index
 
 RUSSIA = "Why Russia And China See Eye-To-Eye On Cyber Security"
 SUDAN = "In Sudan, A Surprise About-Face Marks Death Of The Revolution"
@@ -64,8 +64,9 @@ def test_the_librarys_index_is_rank_bm25s_over_the_analyzers_terms(seed_library)
     terms = [seed_library.analyzer(seed_library.indexed_text(p)) for p in seed_library.passages]
     expected = BM25Index.build(terms, seed_library.settings.bm25)
     assert list(seed_library.index.vocabulary.items()) == list(expected.vocabulary.items())
-    for name in ("df", "idf", "indptr", "indices", "weights"):
-        np.testing.assert_array_equal(getattr(seed_library.index, name), getattr(expected, name), err_msg=name)
+    for name in BM25Arrays.names():
+        np.testing.assert_array_equal(getattr(seed_library.index.arrays, name), getattr(expected.arrays, name),
+                                      err_msg=name)
 
 
 @pytest.mark.parametrize("question", ["", "   ", "?!", "the of and", "\u200b", "zzzzqx"])

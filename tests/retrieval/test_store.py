@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from retrieval import store
-from retrieval.bm25 import BM25Settings
+from retrieval.bm25 import BM25Arrays, BM25Settings
 from retrieval.library import Library, RetrievalSettings
 from retrieval.models import Article
 
@@ -56,9 +56,9 @@ def answers(library: Library) -> list:
 
 def assert_same_library(loaded: Library, built: Library) -> None:
     assert answers(loaded) == answers(built)
-    for name in store._ARRAYS:
-        assert np.array_equal(getattr(loaded.index, name), getattr(built.index, name)), name
-    assert loaded.index.block_shift == built.index.block_shift
+    for name in BM25Arrays.names():
+        assert np.array_equal(getattr(loaded.index.arrays, name), getattr(built.index.arrays, name)), name
+    assert loaded.index.arrays.block_shift == built.index.arrays.block_shift
     assert list(loaded.passages) == list(built.passages)
     assert dict(loaded.articles) == dict(built.articles)
     assert all(loaded.passage_count(a) == built.passage_count(a) for a in built.articles)
@@ -80,7 +80,7 @@ def test_a_loaded_index_stays_on_disk_and_is_indexed_as_plain_arrays(content, in
     # Mapped, so a restart reads nothing it does not touch; plain ndarray views of the mapping, since
     # np.memmap's own indexing runs Python code each time (hundreds of times a question).
     Library.load(content, index_dir=index_dir)
-    index = Library.load(content, index_dir=index_dir).index
+    index = Library.load(content, index_dir=index_dir).index.arrays
     for array in (index.indptr, index.indices, index.weights, index.block_max):
         assert type(array) is np.ndarray
         assert isinstance(array.base, np.memmap)

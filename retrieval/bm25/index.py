@@ -1,0 +1,135 @@
+"""BM25 with rank-bm25's exact scores, stored as a term x passage weight matrix (CSR).
+
+rank-bm25 scans every document for every query term. Here the per-(term, passage) weights are
+computed once at build time (`build.py`), with the same formulas and the same order of floating-point
+operations (`scoring.py`), so a query only touches the postings of its own terms and the scores equal
+`BM25Okapi.get_scores` (and `BM25L`, `BM25Plus`) to the last bit or nearly so. `top_k` asks the pruned
+search (`prune.py`) for the few passages that can make the best k and scores only those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+
+from .arrays import BM25Arrays
+from .build import CHUNK_TOKENS, build_arrays
+from .prune import PrunedTopK, kth_largest
+from .scoring import BM25Settings
+
+
+class BM25Index:
+    """The whole index: vocabulary, settings, and the arrays (`BM25Arrays`) holding one row of weights per term."""
+
+    def __init__(self, settings: BM25Settings, vocabulary: dict[str, int], arrays: BM25Arrays) -> None:
+        self.settings = settings
+        self.vocabulary = vocabulary
+        self.arrays = arrays
+        self.doc_count = arrays.doc_count
+        # BM25Plus gives every passage idf * delta for each known query term, matched or not.
+        self._floor = arrays.idf * settings.delta if settings.variant == "bm25plus" else None
+        self._pruned = PrunedTopK(arrays)
+
+    @classmethod
+    def build(
+        cls, corpus: Iterable[Sequence[str]] | Iterable[Sequence[int]], settings: BM25Settings | None = None, *,
+        vocabulary: Mapping[str, int] | None = None, chunk_tokens: int = CHUNK_TOKENS, block_shift: int | None = None,
+    ) -> BM25Index:
+        """Index tokenized passages: each one's terms, or with `vocabulary` their ids in it.
+
+        Ids must run from 0 with every term used; numbered in order of first appearance (as
+        `Vocabulary` numbers them) they give rank-bm25's scores to the last bit, as terms do.
+        `chunk_tokens` trades build memory for fewer, larger sorts; `block_shift` sets the size of
+        the blocks of block-max bounds (by default from the passage count).
+        """
+        settings = settings or BM25Settings()
+        terms, arrays = build_arrays(corpus, settings, vocabulary, chunk_tokens, block_shift)
+        return cls(settings, terms, arrays)
+
+    def term_ids(self, tokens: Iterable[str]) -> list[int]:
+        """Known terms of a query, duplicates kept (rank-bm25 counts a repeated term twice)."""
+        vocabulary = self.vocabulary
+        return [vocabulary[t] for t in tokens if t in vocabulary]
+
+    def _matches(self, terms: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(passages containing a query term, ascending; their summed weights, added in query order).
+
+        The reference computation: every posting of every query term is visited.
+        """
+        a = self.arrays
+        if len(set(terms)) == 1:
+            # One distinct term: its row is the answer; a repeated term adds its weight again.
+            row = a.row(terms[0])
+            values = np.array(a.weights[row])
+            for _ in terms[1:]:
+                values += a.weights[row]
+            return np.asarray(a.indices[row]), values
+        scores = np.zeros(self.doc_count)
+        touched = np.zeros(self.doc_count, dtype=bool)
+        for term in terms:
+            row = a.row(term)
+            np.add.at(scores, a.indices[row], a.weights[row])
+            touched[a.indices[row]] = True
+        passages = np.flatnonzero(touched)
+        return passages, scores[passages]
+
+    def _floor_total(self, terms: list[int]) -> float:
+        if self._floor is None:
+            return 0.0
+        return float(np.sum(self._floor[terms])) if terms else 0.0
+
+    def scores(self, tokens: Sequence[str]) -> np.ndarray:
+        """Every passage's score: exactly `rank_bm25.<variant>.get_scores(tokens)` (BM25Plus within rounding)."""
+        terms = self.term_ids(tokens)
+        scores = np.full(self.doc_count, self._floor_total(terms))
+        if terms:
+            passages, values = self._matches(terms)
+            scores[passages] += values
+        return scores
+
+    def scores_of(self, tokens: Sequence[str], passages: Sequence[int] | np.ndarray) -> np.ndarray:
+        """`scores(tokens)[passages]`, at a cost that follows the passages asked about, not the collection."""
+        terms = self.term_ids(tokens)
+        return self.arrays.exact(terms, np.asarray(passages, dtype=np.int64)) + self._floor_total(terms)
+
+    def top_k(self, tokens: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(passage ids, scores) of the best `k` passages that match at least one query term.
+
+        Best first, equal scores in passage order: the head of a stable sort of `scores(tokens)`
+        restricted to matching passages, with the very same score values.
+        """
+        terms = self.term_ids(tokens)
+        if not terms or k <= 0:
+            return np.zeros(0, np.int64), np.zeros(0)
+        if len(set(terms)) > 1 and self.arrays.min_weight[terms].min() > 0:
+            passages = self._pruned.contenders(terms, k)
+            values = self.arrays.exact(terms, passages)
+        else:
+            passages, values = self._matches(terms)
+        floor = self._floor_total(terms)
+        if floor:
+            values = values + floor
+        if len(passages) > k:
+            # Everything above the k-th best value, then the earliest passages equal to it.
+            kth = kth_largest(values, k)
+            above = np.flatnonzero(values > kth)
+            level = np.flatnonzero(values == kth)[: k - len(above)]
+            chosen = np.concatenate((above, level))
+            passages, values = passages[chosen], values[chosen]
+        order = np.lexsort((passages, -values))
+        return passages[order].astype(np.int64), values[order]
+
+    def contains(self, term: int, passage: int) -> bool:
+        row = self.arrays.indices[self.arrays.row(term)]
+        at = np.searchsorted(row, passage)
+        return bool(at < len(row) and row[at] == passage)
+
+    def match_weight(self, term: int | None) -> float:
+        """A positive per-term weight (Lucene's idf) for judging how much of a question a passage covers.
+
+        rank-bm25's own idf can be zero or negative on small collections, so it cannot serve here.
+        `None` stands for a term the collection has never seen: the rarest possible.
+        """
+        df = 0 if term is None else int(self.arrays.df[term])
+        return float(np.log1p((self.doc_count - df + 0.5) / (df + 0.5)))
