@@ -365,8 +365,9 @@ def chat_failures(chat: ChatRun, out: TextIO, count: int = 30, part: str = "tuni
         if chat.part_of[q] == part and right and (wrapped.declined or not wrapped.documents
                                                  or wrapped.documents[0] not in qrels[q]):
             failed.append(q)
-    print(f"\n## {part}: {len(failed):,} questions answered plain but declined or mis-ranked wrapped "
-          f"({min(count, len(failed))} shown)\n", file=out)
+    declined = sum(chat.asked[q]["chat"].declined for q in failed)
+    print(f"\n## {part}: {len(failed):,} questions answered plain but declined or mis-ranked wrapped ({declined:,} "
+          f"declined, {len(failed) - declined:,} mis-ranked; {min(count, len(failed))} shown)\n", file=out)
     for q in random.Random(chat.seed).sample(failed, min(count, len(failed))):
         message = chat.messages[q]["chat"]
         wrapped = chat.asked[q]["chat"]
