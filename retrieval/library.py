@@ -17,7 +17,7 @@ from .ingest import ContentError, Progress, read_content
 from .models import Answer, Article, Hit, LoadReport, Passage
 from .no_answer import coverage, term_weights
 from .passages import PassageSettings, indexed_text, split_passages
-from .progress import PassageProgress, counted
+from .progress import LoadProgress, PassageProgress, counted
 from .question import Question
 from .rerank import RerankSettings, rerank
 from .sentences import analyzed_sentences
@@ -50,41 +50,56 @@ class Library:
         settings: RetrievalSettings | None = None,
         report: LoadReport | None = None,
         *,
-        stored: StoredLibrary | None = None,
         progress: PassageProgress | None = None,
     ) -> None:
-        """Split `articles` into passages and index them, or adopt a `stored` library as saved.
+        """Split `articles` into passages and index them (`Library.build`; a saved index: `Library.from_saved`).
 
         `progress` hears (passages indexed, total) while indexing.
         """
-        self.settings = settings or RetrievalSettings()
-        self.analyzer = Analyzer(self.settings.analyzer)
-        # A stored library's are read-only mappings and sequences that parse an article only when it is looked at.
-        self.articles: Mapping[str, Article] = stored.articles if stored is not None else {a.id: a for a in articles}
+        self._adopt_articles(settings or RetrievalSettings(), {a.id: a for a in articles})
+        passages: list[Passage] = []
+        counts: dict[str, int] = {}
+        for article in articles:
+            found = split_passages(article, self.settings.passages)
+            passages.extend(found)
+            counts[article.id] = len(found)
+        vocabulary = Vocabulary()
+        term_ids = self.analyzer.numbering(vocabulary)
+        index = BM25Index.build(
+            counted((term_ids(self.indexed_text(p)) for p in passages), len(passages), progress),
+            self.settings.bm25, vocabulary=vocabulary,
+        )
+        self._adopt_passages(passages, counts, index, report)
+
+    @classmethod
+    def build(cls, articles: list[Article], settings: RetrievalSettings | None = None, *,
+              progress: PassageProgress | None = None) -> Library:
+        """Split `articles` into passages and index them; `progress` hears (passages indexed, total)."""
+        return cls(articles, settings, progress=progress)
+
+    @classmethod
+    def from_saved(cls, stored: StoredLibrary, settings: RetrievalSettings, report: LoadReport) -> Library:
+        """A library as saved: its articles and passages are read from the mapped files when looked at."""
+        library = cls.__new__(cls)
+        library._adopt_articles(settings, stored.articles)
+        library._adopt_passages(stored.passages, stored.passage_counts, stored.index, report)
+        return library
+
+    def _adopt_articles(self, settings: RetrievalSettings, articles: Mapping[str, Article]) -> None:
+        self.settings = settings
+        self.analyzer = Analyzer(settings.analyzer)
+        self.articles = articles
         # An article's text is joined from its paragraphs on every access: keep the recent few, since
         # its passages are indexed one after another and re-ranking looks at a few articles at a time.
         # The cache holds the articles, not the library: a cycle back to it would keep a replaced
         # library alive past the bot's gc.freeze(), i.e. forever.
-        by_id = self.articles
-        self._article_text = functools.lru_cache(maxsize=128)(lambda article_id: by_id[article_id].text)
-        if stored is not None:
-            self.passages: Sequence[Passage] = stored.passages
-            self._passage_counts: Mapping[str, int] = stored.passage_counts
-            self.index = stored.index
-        else:
-            passages: list[Passage] = []
-            self._passage_counts = {}
-            for article in articles:
-                found = split_passages(article, self.settings.passages)
-                passages.extend(found)
-                self._passage_counts[article.id] = len(found)
-            self.passages = passages
-            vocabulary = Vocabulary()
-            term_ids = self.analyzer.numbering(vocabulary)
-            self.index = BM25Index.build(
-                counted((term_ids(self.indexed_text(p)) for p in passages), len(passages), progress),
-                self.settings.bm25, vocabulary=vocabulary,
-            )
+        self._article_text = functools.lru_cache(maxsize=128)(lambda article_id: articles[article_id].text)
+
+    def _adopt_passages(self, passages: Sequence[Passage], counts: Mapping[str, int], index: BM25Index,
+                        report: LoadReport | None) -> None:
+        self.passages = passages
+        self._passage_counts = counts
+        self.index = index
         # Passages are stored article after article: an article's first passage is the count before it.
         self._first_passage: dict[str, int] = {}
         first = 0
@@ -106,8 +121,8 @@ class Library:
         """Read a folder or a single file in any supported format.
 
         Bad files are skipped and listed in `report.skipped`; raises `ContentError` only when
-        the path itself cannot be read. `progress` is called per file, and its `passages` method,
-        if it has one (see `TerminalProgress`), while indexing.
+        the path itself cannot be read. `progress` is called per file, and while indexing its
+        `passages` method if it is a `LoadProgress` (as `TerminalProgress` is).
 
         With `index_dir`, the built index is saved there, and a later load of unchanged content
         with the same settings reuses it (`report.from_cache`) instead of rebuilding.
@@ -122,9 +137,10 @@ class Library:
             if stored is not None:
                 report = stored.report.model_copy(update={
                     "root": str(path), "from_cache": True, "seconds": time.perf_counter() - started})
-                return cls([], settings, report, stored=stored)
+                return cls.from_saved(stored, settings, report)
         articles, skipped, files = read_content(path, progress)
-        library = cls(articles, settings, progress=getattr(progress, "passages", None))
+        indexing = progress.passages if isinstance(progress, LoadProgress) else None
+        library = cls.build(articles, settings, progress=indexing)
         report = LoadReport(
             root=str(path), files=files, articles=len(library.articles), passages=len(library.passages),
             skipped=skipped,

@@ -9,7 +9,7 @@ import atexit
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import TextIO, TypeVar
+from typing import Protocol, TextIO, TypeVar, runtime_checkable
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
@@ -19,6 +19,15 @@ from .models import LoadReport
 
 T = TypeVar("T")
 PassageProgress = Callable[[int, int], None]  # (passages indexed, passages total)
+
+
+@runtime_checkable
+class LoadProgress(Protocol):
+    """A `progress` for `Library.load` that hears about indexing too, not only files (`TerminalProgress` is one)."""
+
+    def __call__(self, path: str, done: int, total: int) -> None: ...
+
+    def passages(self, done: int, total: int) -> None: ...
 
 
 def wanted(stream: TextIO) -> bool:

@@ -258,7 +258,7 @@ def test_a_save_killed_at_any_point_leaves_the_old_index_or_none(tmp_path):
             survivor = store.IndexCache(index_dir, folder, store.index_settings(RetrievalSettings())).load()
             if survivor is not None:
                 outcomes.add((step, folder.name))
-                assert answers(Library([], RetrievalSettings(), stored=survivor)) == fresh[folder]
+                assert answers(Library.from_saved(survivor, RetrievalSettings(), survivor.report)) == fresh[folder]
         assert len({name for at, name in outcomes if at == step}) <= 1
         for folder in (new_content, old_content):
             assert answers(Library.load(folder, index_dir=index_dir)) == fresh[folder]
