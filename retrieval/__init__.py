@@ -3,7 +3,8 @@
 from .analyzer import Analyzer, AnalyzerSettings
 from .bm25 import BM25Index, BM25Settings
 from .ingest import ContentError
-from .library import Library, RetrievalSettings
+from .library import Library
+from .settings import RetrievalSettings
 from .models import Answer, Article, Hit, LoadReport, Paragraph, Passage, SkippedFile
 from .passages import PassageSettings
 

@@ -7,38 +7,21 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from .about import answer_about, next_passage
-from .analyzer import Analyzer, AnalyzerSettings
-from .bm25 import BM25Index, BM25Settings, Vocabulary
+from .analyzer import Analyzer
+from .bm25 import BM25Index, Vocabulary
 from .highlight import best_sentences
 from .ingest import ContentError, Progress, read_content
 from .models import Answer, Article, Hit, LoadReport, Passage
 from .no_answer import coverage, term_weights
-from .passages import PassageSettings, indexed_text, split_passages
+from .passages import indexed_text, split_passages
 from .progress import LoadProgress, PassageProgress, counted
 from .question import Question
-from .rerank import RerankSettings, rerank
+from .rerank import rerank
+from .settings import RetrievalSettings
 from .sentences import analyzed_sentences
 from .store import IndexCache, StoredLibrary, index_settings
 from .understand import FollowUp, understand
-
-
-class RetrievalSettings(BaseModel):
-    """Everything that decides what is indexed and how questions are scored."""
-
-    model_config = ConfigDict(frozen=True)
-
-    analyzer: AnalyzerSettings = AnalyzerSettings()
-    passages: PassageSettings = PassageSettings()
-    bm25: BM25Settings = BM25Settings()
-    min_coverage: float = Field(
-        0.5, ge=0, le=1,
-        description="Below this share of the question's term weight matched by the best passage, "
-                    "the answer is 'no answer' (a term weighs 8 + its idf).",
-    )
-    rerank: RerankSettings = RerankSettings()
 
 
 class Library:

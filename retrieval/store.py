@@ -36,6 +36,7 @@ import numpy as np
 from .bm25 import BM25Arrays, BM25Index, BM25Settings
 from .ingest import content_files
 from .models import Article, LoadReport, Passage, relative_source
+from .settings import RetrievalSettings
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def index_settings(settings: Any) -> dict[str, Any]:
+def index_settings(settings: RetrievalSettings) -> dict[str, Any]:
     """The parts of `RetrievalSettings` that shape the index (not, say, the answer threshold)."""
     return {part: getattr(settings, part).model_dump() for part in ("analyzer", "passages", "bm25")}
 
