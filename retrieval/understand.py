@@ -60,8 +60,9 @@ class Understood:
 # only when every word in it is one of these or a common word and one of them is a marker of chat
 # (`_CHAT_MARKERS`), so a subject word always survives and ", while he was on their team" stays.
 _CHAT_MARKERS = frozenset("""
-    hey hi hello hiya heya yo howdy sup everyone everybody guys folks yall y'all fam
-    newbie noob trying wondering wonder wondered curious confused sorry apologies
+    hey heyy heyyy hi hii hiii hello hiya heya yo yoo howdy sup everyone everybody guys folks yall y'all fam
+    newbie noob trying wondering wonder wondered curious confused sorry apologies stuck
+    i i'm im i've ive i'd my me we our
     anyone anybody someone somebody please pls plz thanks thank thx ty tysm cheers appreciate appreciated advance
     mentioned heard hearing lol lmao haha hah hehe btw tbh imo um uh hmm hm
 """.split())
@@ -93,7 +94,12 @@ _OPENINGS = re.compile(
     r"|(?:please|pls|plz|kindly)(?:\s+(?:tell|explain(?:\s+to)?|remind|show)(?:\s+me)?)?\b"
     r"|(?:tell|explain\s+to|remind|show)\s+me\b"
     r"|(?:is|was)\s+it\s+(?:true|right|correct)\s+(?:that\b)?"
-    r"|(?:any\s+)?idea\s+(?:if|whether)\b"
+    r"|(?:any\s+)?idea\s+(?:if|whether)\b|(?:any|no)\s+idea\b"
+    r"|(?:genuinely|really|honestly|just|kinda|kind\s+of)\s+(?:curious|wondering|confused)(?:\s+about)?\b"
+    r"|(?:so\s+)?what\s+i\s+(?:want|need|would\s+like|'?d\s+like)\s+to\s+know\s+is\b"
+    r"|(?:i\s+)?(?:have\s+been|'?ve\s+been|was|am|'?m)\s+trying\s+to\s+(?:figure\s+out|understand|find\s+out|work\s+out)\b"
+    r"|(?:need|needing)\s+(?:some\s+)?help\b|(?:a\s+)?question\s+for\s+(?:the\s+group|everyone|you\s+all|y'?all|anyone)\b"
+    r"|(?:first\s+time\s+(?:posting|asking)(?:\s+here)?)\b"
     r")[\s,:;!.-]*",
     re.IGNORECASE,
 )
@@ -101,12 +107,13 @@ _OPENINGS = re.compile(
 _ENDINGS = re.compile(
     r"[\s,;:!.-]*\b(?:"
     r"(?:thanks|thank\s+you|thx|ty|tysm|cheers)(?:\s+(?:so\s+much|a\s+lot|very\s+much|in\s+advance|all|guys|everyone))*"
-    r"|please|pls|plz|lol|lmao|haha+|anyone|anybody|any\s+ideas?|if\s+(?:anyone|you)\s+knows?"
+    r"|please|pls|plz|lol|lmao|haha+|anyone|anybody|any\s+ideas?|if\s+(?:anyone|you)\s+knows?|tia|ty\s+in\s+advance"
+    r"|asking\s+for\s+a\s+friend|no\s+rush|(?:i\s+)?saw\s+it\s+on\s+\w+|(?:does\s+)?anyone\s+(?:have|got)\s+a\s+source"
     r")[\s!.?]*$",
     re.IGNORECASE,
 )
 _SENTENCES = re.compile(r"(?<=[?!.])\s+|\n+")
-_CLAUSES = re.compile(r"(?<=[,;:])\s+|\s+[-\u2013\u2014]+\s+")
+_CLAUSES = re.compile(r"(?<=[,;:])\s+|\s+[-\u2013\u2014]+\s+|\s+but\s+(?=\S)", re.IGNORECASE)
 _EMOJI = re.compile(r"<a?:\w+:\d+>|:[a-z_]+:|[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]")
 _WORD = re.compile(r"[\w']+")
 
@@ -129,17 +136,15 @@ def strip_chat(text: str) -> str:
     """The question without the chat around it: greetings, hedges, thanks and asides.
 
     "hey everyone, quick question: who arrested Hamdok? thanks!" -> "who arrested Hamdok?". A message
-    that is all chat comes back empty. In each sentence, clauses of chat are dropped, the opening of its
-    first remaining clause ("is it true that", "does anyone know") and the ending of its last ("lol",
-    "thanks in advance") are stripped; what names something is never dropped, and the order stays.
+    that is all chat comes back empty. In each sentence, the opening of every clause ("is it true that",
+    "does anyone know") and the ending of its last ("lol", "thanks in advance") are stripped and clauses
+    of chat are dropped; what names something is never dropped, and the order stays.
     """
     kept_sentences = []
     for sentence in _SENTENCES.split(_EMOJI.sub(" ", text).strip()):
         kept: list[str] = []
         for clause in _CLAUSES.split(sentence.strip()):
-            clause = clause.strip()
-            if not kept:
-                clause = _stripped(clause, _OPENINGS)
+            clause = _stripped(clause.strip(), _OPENINGS)
             if clause and not _is_chat(clause):
                 kept.append(clause)
         if kept:
