@@ -185,6 +185,23 @@ async def test_button_press_updates_the_message(fake_discord: FakeDiscord) -> No
     assert updated is menu and menu["content"] == "confirmed by admin" and menu["components"] == []
 
 
+async def test_a_reply_carries_the_replied_message_unless_discord_left_it_out(fake_discord: FakeDiscord) -> None:
+    bot = SmokeBot(message_content=True)
+    async with run_bot(bot, fake_discord):
+        first = await fake_discord.send_message(fake_discord.general, fake_discord.admin, "original")
+        await next_seen(bot)
+        await fake_discord.send_message(fake_discord.general, fake_discord.member, "delivered", reply_to=first)
+        delivered = await next_seen(bot)
+        await fake_discord.send_message(fake_discord.general, fake_discord.member, "left out", reply_to=first,
+                                        referenced_delivered=False)
+        left_out = await next_seen(bot)
+        fetched = await left_out.channel.fetch_message(left_out.reference.message_id)
+    assert isinstance(delivered.reference.resolved, discord.Message)
+    assert delivered.reference.resolved.content == "original"
+    assert left_out.reference.message_id == int(first["id"]) and left_out.reference.resolved is None
+    assert fetched.content == "original"
+
+
 async def test_resumes_after_gateway_close_and_gets_missed_events(fake_discord: FakeDiscord) -> None:
     bot = SmokeBot()
     async with run_bot(bot, fake_discord):

@@ -343,13 +343,17 @@ class FakeDiscord:
         *,
         mention_author: bool = True,
         embeds: list[Json] | None = None,
+        referenced_delivered: bool = True,
     ) -> Json:
         """A user posts a message: stored and dispatched as MESSAGE_CREATE.
 
         ``mentions_bot`` prefixes the bot's mention unless ``content`` already has it;
         every ``<@id>`` in the content lands in ``mentions``. ``reply_to`` makes it a
-        reply, pinging the replied-to author unless ``mention_author`` is false.
-        Returns the full message (bots without MESSAGE_CONTENT may get it stripped)."""
+        reply, pinging the replied-to author unless ``mention_author`` is false; the
+        replied-to message comes along in ``referenced_message`` unless
+        ``referenced_delivered`` is false (Discord sometimes leaves it out: the client
+        must then fetch it). Returns the full message (bots without MESSAGE_CONTENT
+        may get it stripped)."""
         channel = self._channel(channel)
         user = self._user(author)
         bot = self.bot_user
@@ -369,6 +373,7 @@ class FakeDiscord:
             mention_roles=roles,
             mention_everyone=everyone,
             referenced=referenced,
+            referenced_delivered=referenced_delivered,
             message_type=REPLY if referenced is not None else DEFAULT,
             embeds=embeds,
         )

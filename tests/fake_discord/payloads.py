@@ -236,6 +236,7 @@ def message_payload(
     mention_roles: Iterable[int] = (),
     mention_everyone: bool = False,
     referenced: Json | None = None,
+    referenced_delivered: bool = True,
     message_type: int = 0,
     flags: int = 0,
     tts: bool = False,
@@ -243,7 +244,10 @@ def message_payload(
     webhook_id: int | None = None,
     interaction_metadata: Json | None = None,
 ) -> Json:
-    """A message as in MESSAGE_CREATE (guild messages carry ``guild_id`` and ``member``)."""
+    """A message as in MESSAGE_CREATE (guild messages carry ``guild_id`` and ``member``).
+
+    A reply carries the message it replies to in ``referenced_message``, unless ``referenced_delivered`` is
+    false: Discord then leaves the field out ("the backend did not attempt to fetch" it)."""
     guild_id = channel.guild_id
     payload: Json = {
         "id": str(message_id),
@@ -282,7 +286,8 @@ def message_payload(
             "channel_id": referenced["channel_id"],
             **({"guild_id": str(guild_id)} if guild_id is not None else {}),
         }
-        payload["referenced_message"] = referenced
+        if referenced_delivered:
+            payload["referenced_message"] = referenced
     return payload
 
 
