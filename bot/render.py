@@ -1,51 +1,40 @@
-"""Answers into chat text and embeds, within every Discord limit. Pure functions: no network, no state."""
+"""Answers into chat text and embeds, within every Discord limit (`fit`). Pure functions: no network, no state."""
 
 from __future__ import annotations
+
+import datetime
+import re
+from urllib.parse import quote as percent_encoded
+from urllib.parse import unquote
 
 import discord
 from discord.utils import escape_markdown
 
 from retrieval import Answer, Article, Hit, LoadReport
 from retrieval.diff import LibraryDiff
-from retrieval.sentences import sentence_spans
+from retrieval.understand import FollowUp
 
-# Discord's limits (https://discord.com/developers/docs/resources/message#create-message).
-CONTENT_LIMIT = 2000
-EMBED_TITLE_LIMIT = 256
-EMBED_DESCRIPTION_LIMIT = 4096
-EMBED_FIELD_LIMIT = 1024
-EMBED_FOOTER_LIMIT = 2048
-EMBED_TOTAL_LIMIT = 6000
-ELLIPSIS = "\u2026"
+from .fit import (
+    CONTENT_LIMIT,
+    ELLIPSIS,
+    EMBED_DESCRIPTION_LIMIT,
+    EMBED_FIELD_LIMIT,
+    EMBED_FOOTER_LIMIT,
+    EMBED_TITLE_LIMIT,
+    EMBED_TOTAL_LIMIT,
+    escaped_fit,
+    trim,
+)
 
 # Client-wide: nothing an article or a question says can ping anyone.
 NO_MENTIONS = discord.AllowedMentions.none()
 
-
-def trim(text: str, limit: int) -> str:
-    """`text` cut to at most `limit` characters at a sentence end, else a word end, with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    budget = limit - len(ELLIPSIS)
-    if budget <= 0:
-        return ELLIPSIS[:limit]
-    ends = [end for _, end in sentence_spans(text) if end <= budget]
-    if ends and ends[-1] >= budget // 2:
-        return text[: ends[-1]] + " " + ELLIPSIS if ends[-1] < budget else text[: ends[-1]] + ELLIPSIS
-    cut = text.rfind(" ", 0, budget + 1)
-    if cut <= 0:
-        cut = budget  # one enormous word: nothing better than a hard cut
-    return text[:cut].rstrip() + ELLIPSIS
+ERROR_MESSAGE = "Something went wrong answering that. It has been logged; please try again later."
 
 
-def _escaped_fit(text: str, limit: int) -> str:
-    """Escape Markdown, trimming the raw text first so the escaped result still fits."""
-    budget = limit
-    while True:
-        out = escape_markdown(trim(text, budget))
-        if len(out) <= limit:
-            return out
-        budget -= len(out) - limit
+def too_fast_message(retry_after: float) -> str:
+    """What a member asking faster than the cooldown allows is told."""
+    return f"You're asking quickly: try again in {retry_after:.0f} s."
 
 
 def emphasized_quote(hit: Hit, limit: int) -> str:
@@ -55,14 +44,14 @@ def emphasized_quote(hit: Hit, limit: int) -> str:
     """
     text = hit.passage.text
     if not hit.highlight:
-        return _escaped_fit(text, limit)
+        return escaped_fit(text, limit)
     start, end = hit.highlight[0][0], hit.highlight[-1][1]
-    bold = f"**{_escaped_fit(text[start:end], limit - 4)}**"
+    bold = f"**{escaped_fit(text[start:end], limit - 4)}**"
     room = limit - len(bold)
     head = escape_markdown(text[:start])
     if len(head) > room // 2:
         head = ELLIPSIS + " " if room >= 2 else ""
-    return head + bold + _escaped_fit(text[end:], room - len(head))
+    return head + bold + escaped_fit(text[end:], room - len(head))
 
 
 def _authors(article: Article) -> list[str]:
@@ -87,22 +76,28 @@ def source_line(hit: Hit) -> str:
     return " \u00b7 ".join(escape_markdown(p) for p in parts if p)
 
 
-def answer_message(hit: Hit) -> str:
-    """One answer as plain message content: quote, then the source. At most 2000 characters."""
+def answer_message(hit: Hit, limit: int = CONTENT_LIMIT) -> str:
+    """One answer as plain message content: quote, then the source. At most `limit` characters."""
     title = trim(title_of(hit.article), EMBED_TITLE_LIMIT)
     link = f" <{hit.article.url}>" if hit.article.url else ""
     footer = f"\n\u2014 **{escape_markdown(title)}**{link}\n{source_line(hit)}"
-    footer = footer[: CONTENT_LIMIT // 2]
-    quote = emphasized_quote(hit, CONTENT_LIMIT - len(footer) - 2 * (hit.passage.text.count("\n") + 1) - 2)
+    footer = footer[: limit // 2]
+    quote = emphasized_quote(hit, limit - len(footer) - 2 * (hit.passage.text.count("\n") + 1) - 2)
     quoted = "\n".join("> " + line for line in quote.split("\n"))
-    return (quoted + footer)[:CONTENT_LIMIT]
+    return (quoted + footer)[:limit]
 
 
 def no_answer_message(answer: Answer) -> str:
     """What to say when nothing answers: plainly so, and where one might look instead."""
+    if answer.kind == "article":
+        if answer.article is None:
+            return UNIDENTIFIED_ARTICLE
+        return f"That was the last passage of {_italic_title(answer.article)}."
     if answer.nothing_to_search:
         return ("There's nothing in that question to search for: words like *what*, *is* and *the* are left out. "
                 "Add a name, a place or a subject.")
+    if answer.kind == "articles":
+        return f"No article mentions \u201c{escaped_fit(answer.subject, 200)}\u201d."
     text = "I couldn't find a passage that answers that."
     titles = list(dict.fromkeys(title_of(h.article) for h in answer.hits))[:3]
     if titles:
@@ -111,23 +106,181 @@ def no_answer_message(answer: Answer) -> str:
 
 
 def render_answer(answer: Answer) -> str:
-    """The reply the bot posts for an answer, as text (also what the console prints)."""
-    return no_answer_message(answer) if answer.no_answer else answer_message(answer.hits[0])
+    """The reply to an answer of any kind, as text (what the console and `python -m bot ask` print)."""
+    if answer.kind == "small_talk":
+        return small_talk_message(answer.fact)
+    if answer.no_answer:
+        return no_answer_message(answer)
+    if answer.kind == "articles":
+        return articles_message(answer)
+    lead = fact_message(answer) if answer.kind == "article" else ""
+    if not answer.hits:
+        return lead
+    if not lead:
+        return answer_message(answer.hits[0])
+    return lead + "\n" + answer_message(answer.hits[0], CONTENT_LIMIT - len(lead) - 1)
+
+
+# -- an answer's footer: which passage of which article it quoted ------------------------------------------
+
+# The footer is the answer's only memory: a reply to it is read in its context ("who wrote it?", "go on")
+# from "passage 2 of 13 · <article id>", so follow-ups work after a restart. The id is the rest of the line,
+# whatever it holds; only what Discord might trim or a reader cannot see is percent-encoded (and "%" itself).
+_FOOTER = re.compile(r"passage (\d+) of (\d+) \u00b7 (.+)", re.DOTALL)
+
+
+def _footer_id(article_id: str) -> str:
+    last = len(article_id) - 1
+    return "".join(
+        percent_encoded(ch, safe="")
+        if ch == "%" or not ch.isprintable()
+        or (ch == " " and (i in (0, last) or article_id[i - 1] == " " or article_id[i + 1] == " "))
+        else ch
+        for i, ch in enumerate(article_id)
+    )
+
+
+def answer_footer(hit: Hit) -> str:
+    """'passage 2 of 13 · <article id>'; just the position when the id cannot fit (no follow-ups then)."""
+    position = f"passage {hit.passage.ordinal + 1} of {hit.passage_count}"
+    footer = f"{position} \u00b7 {_footer_id(hit.article.id)}"
+    return footer if len(footer) <= EMBED_FOOTER_LIMIT else position
+
+
+def answered_passage(footer: str | None) -> FollowUp | None:
+    """The article and passage an answer's footer names (`answer_footer` read back); None for any other text."""
+    match = _FOOTER.fullmatch(footer or "")
+    if match is None or int(match[1]) < 1:
+        return None
+    return FollowUp(article_id=unquote(match[3]), passage=int(match[1]) - 1)
 
 
 def answer_embed(hit: Hit) -> discord.Embed:
     """The answer as an embed: quote in the description, the article as title (a link when it has a url)."""
-    embed = discord.Embed(
-        title=trim(title_of(hit.article), EMBED_TITLE_LIMIT),
-        url=hit.article.url or None,
-        description=emphasized_quote(hit, EMBED_DESCRIPTION_LIMIT),
-    )
+    embed = discord.Embed(title=trim(title_of(hit.article), EMBED_TITLE_LIMIT), url=hit.article.url or None)
     if _authors(hit.article):
-        embed.add_field(name="Authors", value=_escaped_fit(", ".join(_authors(hit.article)), EMBED_FIELD_LIMIT),
+        embed.add_field(name="Authors", value=escaped_fit(", ".join(_authors(hit.article)), EMBED_FIELD_LIMIT),
                         inline=True)
     embed.add_field(name="Source", value=trim(escape_markdown(hit.article.source), EMBED_FIELD_LIMIT), inline=True)
-    embed.set_footer(text=f"passage {hit.passage.ordinal + 1} of {hit.passage_count}")
+    embed.set_footer(text=answer_footer(hit))
+    embed.description = emphasized_quote(hit, min(EMBED_DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - len(embed)))
     return embed
+
+
+# -- questions about the articles, and small talk ------------------------------------------------------------
+
+UNIDENTIFIED_ARTICLE = ("Which article do you mean? Reply to one of my answers, or name its subject: "
+                        "*who wrote the article about ...?*")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_LINK_LIMIT = 500  # a longer url is not shown as a link: cut, it would lead nowhere
+
+
+def shown_date(date: str) -> str:
+    """An article's date as members read it: '3 Dec 2026' when it is an ISO date (or date-time), else as given."""
+    try:
+        day = datetime.datetime.fromisoformat(date.strip())
+    except ValueError:
+        return date.strip()
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _italic_title(article: Article) -> str:
+    return f"*{escaped_fit(title_of(article), 200)}*"
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def fact_message(answer: Answer) -> str:
+    """The fact a question about one article asks for ('*Title* is by A, B and C.'); '' when the quote is the
+    answer ('what is it about?', 'go on')."""
+    article = answer.article
+    if article is None:
+        return ""
+    title = _italic_title(article)
+    if answer.fact == "authors":
+        authors = _authors(article)
+        return (f"{title} is by {escaped_fit(_names(authors), 1000)}." if authors
+                else f"{title} doesn't name its authors.")
+    if answer.fact == "date":
+        date = (article.date or "").strip()
+        return f"{title} was published {escaped_fit(shown_date(date), 200)}." if date else \
+            "The article doesn't give a date."
+    if answer.fact == "link":
+        if article.url and len(article.url) <= _LINK_LIMIT:
+            return f"The link to {title}: <{article.url}>"
+        return f"{title} has no link: it was read from {escaped_fit(article.source, 500)}."
+    return ""
+
+
+def _item(number: int, hit: Hit, sentence: str, budget: int) -> str:
+    """One article of a list: its number, title and byline, then a sentence of it quoted."""
+    head = f"**{number}.** {_italic_title(hit.article)}"
+    names = byline(hit.article)
+    if names:
+        head += " " + escaped_fit(names, max(20, budget // 4))
+    sentence = " ".join(sentence.split())
+    room = budget - len(head) - 3
+    return head + ("\n> " + escaped_fit(sentence, room) if sentence and room > 20 else "")
+
+
+def articles_message(answer: Answer) -> str:
+    """An answer of one hit per article: how many match, then each with its title, byline and best sentence
+    ('which articles mention X') or its standfirst ('what has A written', 'what articles do you have')."""
+    shown, total = answer.hits, max(answer.total, len(answer.hits))
+    some = total > len(shown)
+    subject = escaped_fit(answer.subject, 100)
+    if answer.fact == "mentions":
+        head = (f"1 article mentions \u201c{subject}\u201d:" if total == 1 else
+                f"{total:,} articles mention \u201c{subject}\u201d" + (f"; the best {len(shown)}:" if some
+                                                                       else ", best first:"))
+    elif answer.fact == "by_author":
+        author = _author_named(answer)
+        head = f"I have {_counted(total, 'article')} by {author}" + (", for example:" if some else ":")
+    else:
+        head = f"I have {_counted(total, 'article')}" + (", for example:" if some else ":")
+    budget = (CONTENT_LIMIT - len(head)) // max(1, len(shown)) - 2
+    items = []
+    for number, hit in enumerate(shown, start=1):
+        # The sentence that mentions what was asked about; else what the article is about.
+        sentence = hit.highlighted_text if answer.fact == "mentions" else hit.article.standfirst
+        items.append(_item(number, hit, sentence or hit.passage.text, budget))
+    return trim("\n".join([head, *items]), CONTENT_LIMIT)
+
+
+def _counted(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _author_named(answer: Answer) -> str:
+    """The author asked about as the articles spell the name ('elena chernenko' -> 'Elena Chernenko')."""
+    words = answer.subject.casefold().split()
+    for hit in answer.hits:
+        for author in _authors(hit.article):
+            if words and all(w in author.casefold().split() for w in words):
+                return escaped_fit(author, 200)
+    return escaped_fit(answer.subject, 200)
+
+
+_HOW_TO_ASK = ("Mention me with a question and I'll quote the passage of the articles that answers it; reply to "
+               "one of my answers to follow up (*who wrote it?*, *go on*); or use `/ask`, `/search` or `/article`.")
+_SMALL_TALK = {
+    "greeting": "Hi! " + _HOW_TO_ASK,
+    "thanks": "You're welcome! " + _HOW_TO_ASK,
+    "help": ("I answer questions about the articles by quoting the passage that answers them, with its source.\n"
+             "- **Mention me** with a question: *who arrested the prime minister?*, "
+             "*who wrote the article about ...?*, *which articles mention ...?*, *what articles do you have?*\n"
+             "- **Reply to one of my answers** to follow up: *who wrote it?*, *when was it published?*, *link?*, "
+             "*go on*\n"
+             "- `/ask` to ask privately when nothing answers, `/search` to list the passages that match some words, "
+             "`/article` to look up an article by its title"),
+}
+
+
+def small_talk_message(fact: str) -> str:
+    """A short, friendly reply to a greeting, thanks or a call for help that says how to ask."""
+    return _SMALL_TALK.get(fact, _SMALL_TALK["help"])
 
 
 def search_page_embed(query: str, hits: list[Hit], offset: int, page: int, pages: int) -> discord.Embed:
@@ -139,7 +292,7 @@ def search_page_embed(query: str, hits: list[Hit], offset: int, page: int, pages
         sentence = hit.highlighted_text or hit.passage.text
         embed.add_field(
             name=trim(f"{number}. {title_of(hit.article)}", EMBED_TITLE_LIMIT),
-            value=_escaped_fit(sentence, EMBED_FIELD_LIMIT - 40)
+            value=escaped_fit(sentence, EMBED_FIELD_LIMIT - 40)
             + f"\n-# passage {hit.passage.ordinal + 1} of {hit.passage_count}",
             inline=False,
         )
@@ -152,15 +305,15 @@ def article_embed(article: Article, passages: int) -> discord.Embed:
     embed = discord.Embed(
         title=trim(title_of(article), EMBED_TITLE_LIMIT),
         url=article.url or None,
-        description=_escaped_fit(article.standfirst, EMBED_DESCRIPTION_LIMIT) if article.standfirst else None,
+        description=escaped_fit(article.standfirst, EMBED_DESCRIPTION_LIMIT) if article.standfirst else None,
     )
     if _authors(article):
-        embed.add_field(name="Authors", value=_escaped_fit(", ".join(_authors(article)), EMBED_FIELD_LIMIT),
+        embed.add_field(name="Authors", value=escaped_fit(", ".join(_authors(article)), EMBED_FIELD_LIMIT),
                         inline=True)
     embed.add_field(name="Passages", value=str(passages), inline=True)
     embed.add_field(name="Source", value=trim(escape_markdown(article.source), EMBED_FIELD_LIMIT), inline=True)
-    if article.date:
-        embed.add_field(name="Date", value=trim(article.date, EMBED_FIELD_LIMIT), inline=True)
+    if article.date and article.date.strip():
+        embed.add_field(name="Date", value=escaped_fit(shown_date(article.date), EMBED_FIELD_LIMIT), inline=True)
     return embed
 
 

@@ -77,7 +77,7 @@ async def test_a_mention_gets_a_reply_quoting_the_answering_passage_and_its_sour
     assert embed["title"] == RUSSIA
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert fields["Authors"] == "Elena Chernenko, Vladislav Novyii, Ivan Safronov"
-    assert embed["footer"]["text"] == "passage 2 of 13"
+    assert embed["footer"]["text"] == "passage 2 of 13 \u00b7 why-russia-and-china-see-eye-to-eye-on-cyber-security"
     assert_allows_no_mentions(fake_discord)
 
 
@@ -292,9 +292,9 @@ async def test_a_slow_search_is_deferred_within_three_seconds_and_answered_by_fo
         bot.get_cog("Answers").defer_after = 0.2
         real_answer = bot.content.answer
 
-        async def slow_answer(question, k):
+        async def slow_answer(*args, **kwargs):
             await asyncio.sleep(0.6)
-            return await real_answer(question, k)
+            return await real_answer(*args, **kwargs)
 
         monkeypatch.setattr(bot.content, "answer", slow_answer)
         found = await fake_discord.invoke_slash("ask", {"question": SHCHYOGOLEV_Q})

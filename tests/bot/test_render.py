@@ -5,41 +5,46 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot import fit
+from bot.fit import CONTENT_LIMIT, ELLIPSIS, trim
 from bot.render import (
-    CONTENT_LIMIT,
-    EMBED_DESCRIPTION_LIMIT,
-    EMBED_FIELD_LIMIT,
-    EMBED_TITLE_LIMIT,
-    EMBED_TOTAL_LIMIT,
-    ELLIPSIS,
     NO_MENTIONS,
     answer_embed,
+    answer_footer,
     answer_message,
+    answered_passage,
     article_embed,
+    articles_message,
+    fact_message,
     no_answer_message,
     reload_message,
+    render_answer,
     search_page_embed,
-    trim,
+    shown_date,
+    small_talk_message,
 )
 from retrieval import Answer, Article, Hit, LoadReport, Paragraph, Passage, SkippedFile
 from retrieval.diff import LibraryDiff
+from retrieval.understand import FollowUp
 
 
-def make_hit(text: str, title: str = "A Title", authors=("Ann Lee",), highlight=None, url=None) -> Hit:
-    article = Article(id="a", title=title, authors=list(authors), source="dir/file.txt", url=url,
-                      paragraphs=[Paragraph(text=text)])
-    passage = Passage(article_id="a", ordinal=1, text=text, start=0, end=len(text))
+def make_hit(text: str, title: str = "A Title", authors=("Ann Lee",), highlight=None, url=None, article_id="a",
+             ordinal=1, **fields) -> Hit:
+    article = Article(id=article_id, title=title, authors=list(authors), source="dir/file.txt", url=url,
+                      paragraphs=[Paragraph(text=text)], **fields)
+    passage = Passage(article_id=article_id, ordinal=ordinal, text=text, start=0, end=len(text))
     return Hit(score=3.2, passage=passage, article=article, passage_count=4, highlight=highlight or [])
 
 
 def assert_embed_fits(embed: discord.Embed) -> None:
-    assert len(embed.title or "") <= EMBED_TITLE_LIMIT
-    assert len(embed.description or "") <= EMBED_DESCRIPTION_LIMIT
+    assert len(embed.title or "") <= fit.EMBED_TITLE_LIMIT
+    assert len(embed.description or "") <= fit.EMBED_DESCRIPTION_LIMIT
     assert len(embed.fields) <= 25
     for field in embed.fields:
-        assert 0 < len(field.name.strip()) and len(field.name) <= EMBED_TITLE_LIMIT
-        assert 0 < len(field.value.strip()) and len(field.value) <= EMBED_FIELD_LIMIT
-    assert len(embed) <= EMBED_TOTAL_LIMIT
+        assert 0 < len(field.name.strip()) and len(field.name) <= fit.EMBED_TITLE_LIMIT
+        assert 0 < len(field.value.strip()) and len(field.value) <= fit.EMBED_FIELD_LIMIT
+    assert len(embed.footer.text or "") <= fit.EMBED_FOOTER_LIMIT
+    assert len(embed) <= fit.EMBED_TOTAL_LIMIT
 
 
 def test_the_quote_is_verbatim_with_the_best_sentence_in_bold():
@@ -60,7 +65,7 @@ def test_the_source_names_title_link_authors_file_and_passage_position():
     assert embed.title == "Bridge Reopens" and embed.url == "https://example.org/b"
     fields = {f.name: f.value for f in embed.fields}
     assert fields["Authors"] == "Ann Lee, Bo Ma" and fields["Source"] == r"dir/file.txt"
-    assert embed.footer.text == "passage 2 of 4"
+    assert embed.footer.text == "passage 2 of 4 \u00b7 a"
     message = answer_message(hit)
     assert "**Bridge Reopens** <https://example.org/b>" in message and "by Ann Lee and Bo Ma" in message
 
@@ -121,14 +126,157 @@ hostile = st.lists(
 
 
 @given(text=hostile, title=st.text(min_size=0, max_size=600), authors=st.lists(st.text(max_size=300), max_size=30),
-       data=st.data())
+       article_id=st.text(min_size=1, max_size=210), data=st.data())
 @settings(max_examples=150, deadline=None)
-def test_any_passage_renders_within_every_discord_limit(text, title, authors, data):
+def test_any_passage_renders_within_every_discord_limit(text, title, authors, article_id, data):
     start = data.draw(st.integers(0, len(text) - 1))
     end = data.draw(st.integers(start + 1, len(text)))
-    hit = make_hit(text, title=title, authors=authors, highlight=[(start, end)])
+    hit = make_hit(text, title=title, authors=authors, highlight=[(start, end)], article_id=article_id,
+                   url="https://example.org/" + "x" * data.draw(st.integers(0, 600)), date=text[:300])
     assert len(answer_message(hit)) <= CONTENT_LIMIT
     assert_embed_fits(answer_embed(hit))
     assert_embed_fits(search_page_embed(text, [hit] * 5, 0, 0, 3))
     assert_embed_fits(article_embed(hit.article, 7))
     assert len(no_answer_message(Answer(question=text, hits=[hit] * 3, no_answer=True, coverage=0))) <= CONTENT_LIMIT
+    for kind, fact in (("article", "authors"), ("article", "date"), ("article", "link"), ("article", "about"),
+                       ("articles", "mentions"), ("articles", "by_author"), ("articles", "catalogue")):
+        answer = Answer(question=text, hits=[hit] * 5, no_answer=False, coverage=1, kind=kind, fact=fact,
+                        subject=title, article=hit.article, total=12345)
+        assert len(render_answer(answer)) <= CONTENT_LIMIT, (kind, fact)
+        assert len(no_answer_message(answer.model_copy(update={"no_answer": True}))) <= CONTENT_LIMIT
+
+
+# -- the answer's footer: the context a reply is read in ---------------------------------------------------
+
+
+@pytest.mark.parametrize("article_id", [
+    "why-russia-and-china-see-eye-to-eye-on-cyber-security", "notes/2024 report.md", "v1.2.3", "a \u00b7 b",
+    "50% off", " leading", "trailing ", "two  spaces", "line\nbreak", "tab\there", "\u00dcberblick", "\u202eevil",
+    "x" * 200, "%" * 200, "passage 2 of 4 \u00b7 a",
+])
+def test_an_answers_footer_names_its_passage_and_article_and_reads_back(article_id):
+    hit = make_hit("Text.", article_id=article_id, ordinal=6)
+    footer = answer_embed(hit).footer.text
+    assert footer.startswith("passage 7 of 4 \u00b7 ") and len(footer) <= fit.EMBED_FOOTER_LIMIT
+    assert answered_passage(footer) == FollowUp(article_id=article_id, passage=6)
+    assert footer == footer.strip() and "\n" not in footer and "\u202e" not in footer
+
+
+def test_a_plain_id_reads_as_it_is_in_the_footer():
+    footer = answer_footer(make_hit("Text.", article_id="notes/2024 report.md"))
+    assert footer == "passage 2 of 4 \u00b7 notes/2024 report.md"
+
+
+@given(article_id=st.text(min_size=1, max_size=200), ordinal=st.integers(0, 10_000))
+@settings(max_examples=200, deadline=None)
+def test_any_id_up_to_200_characters_reads_back_from_the_footer(article_id, ordinal):
+    footer = answer_footer(make_hit("Text.", article_id=article_id, ordinal=ordinal))
+    assert len(footer) <= fit.EMBED_FOOTER_LIMIT
+    assert answered_passage(footer) == FollowUp(article_id=article_id, passage=ordinal)
+
+
+def test_an_id_too_long_for_the_footer_leaves_just_the_position_and_no_context():
+    footer = answer_footer(make_hit("Text.", article_id="\n" * 700))
+    assert footer == "passage 2 of 4" and answered_passage(footer) is None
+
+
+@pytest.mark.parametrize("text", [None, "", "passage 2 of 4", "Page 1 of 3", "passage 0 of 4 \u00b7 a",
+                                  "passage two of 4 \u00b7 a", "see passage 2 of 4 \u00b7 a"])
+def test_other_footers_give_no_context(text):
+    assert answered_passage(text) is None
+
+
+# -- questions about the articles, and small talk ---------------------------------------------------------------
+
+
+def about(hit: Hit, fact: str, **fields) -> Answer:
+    return Answer(question="q", hits=[hit], no_answer=False, coverage=1, kind="article", fact=fact,
+                  article=hit.article, **fields)
+
+
+@pytest.mark.parametrize(("date", "shown"), [
+    ("2026-12-03", "3 Dec 2026"), ("2026-01-09T10:30:00Z", "9 Jan 2026"), ("2026-12-03 08:00:00+02:00", "3 Dec 2026"),
+    (" 2026-12-03 ", "3 Dec 2026"), ("Spring 2020", "Spring 2020"), ("12/03/2026", "12/03/2026"),
+    ("2026-13-40", "2026-13-40"),
+])
+def test_a_date_shows_as_day_month_year_when_it_is_iso_else_as_given(date, shown):
+    assert shown_date(date) == shown
+
+
+def test_article_facts_name_the_article_and_come_before_its_quote():
+    hit = make_hit("The bridge reopened on Monday.", title="Bridge *Reopens*", authors=["Ann Lee", "Bo Ma", "Cy Ng"],
+                   url="https://example.org/bridge", date="2026-12-03")
+    assert fact_message(about(hit, "authors")) == r"*Bridge \*Reopens\** is by Ann Lee, Bo Ma and Cy Ng."
+    assert fact_message(about(hit, "date")) == r"*Bridge \*Reopens\** was published 3 Dec 2026."
+    assert fact_message(about(hit, "link")) == r"The link to *Bridge \*Reopens\**: <https://example.org/bridge>"
+    text = render_answer(about(hit, "authors"))
+    assert text.startswith(r"*Bridge \*Reopens\** is by Ann Lee, Bo Ma and Cy Ng." + "\n> The bridge reopened")
+    assert text.endswith("passage 2 of 4")
+
+
+def test_an_article_without_date_link_or_authors_says_so():
+    hit = make_hit("Text.", title="Plain", authors=[])
+    assert fact_message(about(hit, "date")) == "The article doesn't give a date."
+    assert fact_message(about(hit, "link")) == r"*Plain* has no link: it was read from dir/file.txt."
+    assert fact_message(about(hit, "authors")) == "*Plain* doesn't name its authors."
+    assert fact_message(about(hit, "about")) == "" and render_answer(about(hit, "about")).startswith("> Text.")
+
+
+def test_past_the_last_passage_and_an_unknown_article_are_said_plainly():
+    hit = make_hit("Text.", title="The *End*")
+    past = Answer(question="go on", hits=[], no_answer=True, coverage=0, kind="article", fact="more",
+                  article=hit.article)
+    assert render_answer(past) == r"That was the last passage of *The \*End\**."
+    unknown = past.model_copy(update={"fact": "authors", "article": None})
+    assert render_answer(unknown) == ("Which article do you mean? Reply to one of my answers, or name its subject: "
+                                      "*who wrote the article about ...?*")
+
+
+def listing(fact: str, hits: list[Hit], total: int, subject: str = "") -> Answer:
+    return Answer(question="q", hits=hits, no_answer=False, coverage=1, kind="articles", fact=fact, subject=subject,
+                  total=total)
+
+
+def test_a_list_of_articles_says_how_many_then_each_title_byline_and_sentence():
+    one = make_hit("Zero. The bridge *reopened* Monday. Two.", title="Bridge", authors=["Ann Lee"], highlight=[(6, 35)],
+                   article_id="b")
+    two = make_hit("The ferry stopped.", title="Ferry", authors=[], standfirst="Ferries are back.", article_id="f")
+    assert articles_message(listing("mentions", [one, two], 2, "reopened")).split("\n") == [
+        "2 articles mention \u201creopened\u201d, best first:",
+        "**1.** *Bridge* by Ann Lee", r"> The bridge \*reopened\* Monday.",
+        "**2.** *Ferry*", "> The ferry stopped.",
+    ]
+    assert articles_message(listing("by_author", [one], 1, "ann lee")).split("\n")[0] == "I have 1 article by Ann Lee:"
+    catalogue = articles_message(listing("catalogue", [one, two], 1234))
+    assert catalogue.startswith("I have 1,234 articles, for example:\n**1.** *Bridge*")
+    assert "**2.** *Ferry*\n> Ferries are back." in catalogue
+    best = articles_message(listing("mentions", [one, two], 9, "x"))
+    assert best.startswith("9 articles mention \u201cx\u201d; the best 2:")
+
+
+def test_a_long_list_stays_within_a_message_and_shows_every_article():
+    hits = [make_hit("word " * 400, title="T" * 300, authors=["A" * 200] * 8, article_id=str(n)) for n in range(5)]
+    text = articles_message(listing("catalogue", hits, 5))
+    assert len(text) <= CONTENT_LIMIT and all(f"**{n}.**" in text for n in range(1, 6))
+
+
+def test_no_article_mentioning_something_is_not_a_missing_passage():
+    answer = listing("mentions", [], 0, "sourdough").model_copy(update={"no_answer": True})
+    assert render_answer(answer) == "No article mentions \u201csourdough\u201d."
+
+
+@pytest.mark.parametrize("fact", ["greeting", "thanks", "help"])
+def test_small_talk_is_answered_with_how_to_ask(fact):
+    text = render_answer(Answer(question="hi", hits=[], no_answer=False, coverage=0, kind="small_talk", fact=fact))
+    assert all(command in text for command in ("/ask", "/search", "/article")) and "couldn't find" not in text
+    assert "mention me" in text.lower() and "reply to one of my answers" in text.lower()
+    assert len(text) <= CONTENT_LIMIT and small_talk_message(fact) == text
+
+
+def test_every_kind_of_question_on_the_seeds_renders_as_text(seed_library):
+    for question in ("Who wrote the piece about cyber security?", "What has Elena Chernenko written?",
+                     "What articles do you have?", "Which articles mention Huawei?", "What is the Sudan article about?",
+                     "When was the cyber security article published?", "who wrote it?", "hi", "thanks!", "help",
+                     "How long was Omar al-Bashir in power?", "What is the best recipe for sourdough bread?"):
+        text = render_answer(seed_library.answer(question))
+        assert text.strip() and len(text) <= CONTENT_LIMIT, question

@@ -1,0 +1,42 @@
+"""Text cut to Discord's limits: at a sentence or word end, and still within them once Markdown is escaped."""
+
+from __future__ import annotations
+
+from discord.utils import escape_markdown
+
+from retrieval.sentences import sentence_spans
+
+# Discord's limits (https://discord.com/developers/docs/resources/message#create-message).
+CONTENT_LIMIT = 2000
+EMBED_TITLE_LIMIT = 256
+EMBED_DESCRIPTION_LIMIT = 4096
+EMBED_FIELD_LIMIT = 1024
+EMBED_FOOTER_LIMIT = 2048
+EMBED_TOTAL_LIMIT = 6000
+ELLIPSIS = "\u2026"
+
+
+def trim(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters at a sentence end, else a word end, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    budget = limit - len(ELLIPSIS)
+    if budget <= 0:
+        return ELLIPSIS[:limit]
+    ends = [end for _, end in sentence_spans(text) if end <= budget]
+    if ends and ends[-1] >= budget // 2:
+        return text[: ends[-1]] + " " + ELLIPSIS if ends[-1] < budget else text[: ends[-1]] + ELLIPSIS
+    cut = text.rfind(" ", 0, budget + 1)
+    if cut <= 0:
+        cut = budget  # one enormous word: nothing better than a hard cut
+    return text[:cut].rstrip() + ELLIPSIS
+
+
+def escaped_fit(text: str, limit: int) -> str:
+    """Escape Markdown, trimming the raw text first so the escaped result still fits."""
+    budget = limit
+    while True:
+        out = escape_markdown(trim(text, budget))
+        if len(out) <= limit:
+            return out
+        budget -= len(out) - limit
