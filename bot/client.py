@@ -10,10 +10,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from .asking import Asking
 from .content import ContentStore, ReloadFailed
 from .exts import EXTENSIONS
 from .limits import Busy, QuestionLimiter, QuestionTooLong
-from .render import NO_MENTIONS
+from .render import ERROR_MESSAGE, NO_MENTIONS, too_fast_message
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class QABot(commands.Bot):
         self.settings = settings
         self.content = ContentStore(settings)
         self.limiter = QuestionLimiter(settings.question_cooldown_rate, settings.question_cooldown_seconds)
+        self.asking = Asking(self.content, self.limiter, settings.top_k)
         self.tree.on_error = self.on_app_command_error
 
     async def setup_hook(self) -> None:
@@ -83,7 +85,7 @@ class QABot(commands.Bot):
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         if isinstance(error, app_commands.CommandOnCooldown):
-            text = f"You're asking quickly: try again in {error.retry_after:.0f} s."
+            text = too_fast_message(error.retry_after)
         elif isinstance(error, (QuestionTooLong, Busy)):
             text = str(error)
         elif isinstance(error, app_commands.NoPrivateMessage):
@@ -94,7 +96,7 @@ class QABot(commands.Bot):
             command = interaction.command.qualified_name if interaction.command else "?"
             log.error("error in /%s for user %s in guild %s", command, interaction.user.id, interaction.guild_id,
                       exc_info=error)
-            text = "Something went wrong answering that. It has been logged; please try again later."
+            text = ERROR_MESSAGE
         try:
             if interaction.response.is_done():
                 await interaction.followup.send(text, ephemeral=True)

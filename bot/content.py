@@ -16,6 +16,7 @@ from pathlib import Path
 
 from retrieval import Answer, ContentError, Library, LoadReport, RetrievalSettings
 from retrieval.diff import LibraryDiff, diff_articles
+from retrieval.understand import FollowUp
 
 from .limits import Busy
 from .settings import Settings
@@ -162,11 +163,12 @@ class ContentStore:
         new = self._build()
         return new, diff_articles(old.articles if old else {}, new.articles)
 
-    async def answer(self, question: str, k: int) -> Answer:
-        """Answer from the current library; raises `Busy` when the question would wait too long."""
+    async def answer(self, question: str, k: int, follow_up: FollowUp | None = None) -> Answer:
+        """Answer from the current library (`Library.answer`: `follow_up` is the answer the question replies to);
+        raises `Busy` when the question would wait too long."""
         library = self.library
         if len(library.passages) < THREADED_SEARCH_PASSAGES:
-            return library.answer(question, k)
+            return library.answer(question, k, follow_up)
         wait = self._queued * self._answer_seconds
         if wait > MAX_QUEUE_SECONDS:
             self._count_refusal()
@@ -174,7 +176,7 @@ class ContentStore:
         self._queued += 1
         try:
             answer, seconds = await asyncio.get_running_loop().run_in_executor(
-                self._answering, _timed_answer, library, question, k)
+                self._answering, _timed_answer, library, question, k, follow_up)
         finally:
             self._queued -= 1
         self._answer_seconds = 0.8 * self._answer_seconds + 0.2 * seconds if self._answer_seconds else seconds
@@ -197,6 +199,6 @@ class ContentStore:
         self._answering.shutdown(wait=False, cancel_futures=True)
 
 
-def _timed_answer(library: Library, question: str, k: int) -> tuple[Answer, float]:
+def _timed_answer(library: Library, question: str, k: int, follow_up: FollowUp | None) -> tuple[Answer, float]:
     started = time.perf_counter()
-    return library.answer(question, k), time.perf_counter() - started
+    return library.answer(question, k, follow_up), time.perf_counter() - started

@@ -1,20 +1,25 @@
-"""Answering questions: mentions, replies to the bot, answer channels, /ask, /search, /article, "Find answer"."""
+"""Answering questions: mentions, replies to the bot, answer channels, /ask, /search, /article, "Find answer".
+
+The handlers only translate Discord in and out: what was asked, how, and in reply to which answer (`Asked`),
+then the `Reply` that `bot.asking` chose, sent as a message reply or an interaction response.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from retrieval import Answer
+from retrieval.understand import FollowUp, looks_like_question
 
-from ..limits import MAX_QUESTION_CHARS, Busy, QuestionTooLong
-from ..render import answer_embed, article_embed, no_answer_message
+from ..asking import Asked, Reply, Via
+from ..fit import CONTENT_LIMIT, trim
+from ..limits import MAX_QUESTION_CHARS, QuestionTooLong
+from ..render import answered_passage, article_embed
 from ..views import SearchPager
 
 if TYPE_CHECKING:
@@ -26,17 +31,6 @@ SEARCH_RESULTS = 15
 # Discord drops an interaction not answered within 3 s; past this much searching, defer first. One
 # second leaves room for a busy event loop (2 s let some expire at a million passages under load).
 DEFER_AFTER_SECONDS = 1.0
-_MENTION = re.compile(r"<@!?\d+>")
-_QUESTION_WORDS = re.compile(
-    r"^(who|whom|whose|what|when|where|why|how|which|is|are|was|were|do|does|did|can|could|should|would|will)\b",
-    re.IGNORECASE,
-)
-
-
-def looks_like_question(text: str) -> bool:
-    """In answer channels, only messages that read as questions get an answer: not every chat line."""
-    text = text.strip()
-    return text.endswith("?") or bool(_QUESTION_WORDS.match(text))
 
 
 class Answers(commands.Cog):
@@ -51,81 +45,85 @@ class Answers(commands.Cog):
 
     # -- messages ---------------------------------------------------------------------------------
 
-    def _addressed_to_bot(self, message: discord.Message) -> bool:
+    async def _replied_to(self, message: discord.Message) -> discord.Message | None:
+        """The message `message` replies to: as Discord delivered it with the reply, else from the cache, else
+        fetched. None when it is no reply, or the replied message is gone."""
+        reference = message.reference
+        if reference is None or reference.type is not discord.MessageReferenceType.reply or not reference.message_id:
+            return None
+        if isinstance(reference.resolved, discord.Message):
+            return reference.resolved
+        if reference.resolved is not None:  # deleted
+            return None
+        if reference.cached_message is not None:
+            return reference.cached_message
+        if reference.channel_id != message.channel.id:
+            return None
+        try:
+            return await message.channel.fetch_message(reference.message_id)
+        except discord.HTTPException as exc:
+            log.info("could not read message %s that message %s replies to: %s", reference.message_id, message.id,
+                     exc)
+            return None
+
+    def _answer_context(self, message: discord.Message | None) -> FollowUp | None:
+        """What one of the bot's answers quoted (its footer says), for a reply to it; None for any other message."""
+        me = self.bot.user
+        if message is None or me is None or message.author.id != me.id or not message.embeds:
+            return None
+        return answered_passage(message.embeds[0].footer.text)
+
+    async def _asked(self, message: discord.Message) -> Asked | None:
+        """How `message` asks the bot, or None when it doesn't: a mention, a DM or a reply to one of the bot's
+        messages is addressed to it (a reply to anyone else is not); in an answer channel a message that reads
+        as a question is asked too, and gets only a real answer."""
         me = self.bot.user
         if me is None or message.author.bot:
-            return False
-        if message.guild is None or me in message.mentions:
-            return True
-        resolved = message.reference.resolved if message.reference else None
-        if isinstance(resolved, discord.Message) and resolved.author.id == me.id:
-            return True
+            return None
         settings = self.bot.settings
-        return (
-            settings.message_content_intent
-            and message.channel.id in settings.answer_channel_ids
-            and looks_like_question(message.content)
-        )
+        in_answer_channel = settings.message_content_intent and message.channel.id in settings.answer_channel_ids
+        mentioned = message.guild is None or me in message.mentions
+        if not (mentioned or in_answer_channel or message.reference is not None):
+            return None
+        replied = await self._replied_to(message)
+        to_bot = replied is not None and replied.author.id == me.id
+        if mentioned or to_bot:
+            via = Via.ADDRESSED
+        elif in_answer_channel and looks_like_question(message.content):
+            via = Via.ANSWER_CHANNEL
+        else:
+            return None
+        return Asked(message.content, message.author.id, via, self._answer_context(replied))
 
-    async def _reply(self, message: discord.Message, content: str | None = None,
-                     embed: discord.Embed | None = None) -> None:
+    async def _reply(self, message: discord.Message, reply: Reply) -> None:
         """Reply, unless the bot is at Discord's global request rate: then drop it rather than be throttled."""
         if not self.bot.limiter.reply_allowed():
             log.warning("too many replies this second: dropped the reply to message %s from user %s",
                         message.id, message.author.id)
             return
-        await message.reply(content, embed=embed)
+        await message.reply(**reply.parts)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        if not self._addressed_to_bot(message):
-            return
-        question = _MENTION.sub(" ", message.content).strip()
-        explicit = message.guild is None or self.bot.user in message.mentions or message.reference is not None
-        if not question:
-            if explicit:
-                await self._reply(message, "Ask me a question about the articles, for example: "
-                                           "*Who is the article about?* Or use `/ask`.")
-            return
-        if len(question) > MAX_QUESTION_CHARS:
-            await self._reply(message, str(QuestionTooLong()))
-            return
-        retry = self.bot.limiter.check(message.author.id)
-        if retry is not None:
-            if explicit and self.bot.limiter.first_notice(message.author.id, retry):
-                await self._reply(message, f"You're asking quickly: try again in {retry:.0f} s.")
-            return
-        try:
-            answer = await self.bot.content.answer(question, self.bot.settings.top_k)
-            if answer.no_answer:
-                # In an answer channel, silence beats a "no answer" on every passing question.
-                if explicit:
-                    await self._reply(message, no_answer_message(answer))
-                return
-            await self._reply(message, embed=answer_embed(answer.hits[0]))
-        except Busy as busy:
-            if explicit:
-                await self._reply(message, str(busy))
-        except Exception:
-            log.exception("error answering message %s from user %s in channel %s", message.id, message.author.id,
-                          message.channel.id)
-            if explicit:
-                await self._reply(message, "Something went wrong answering that. It has been logged; please try "
-                                           "again later.")
+        asked = await self._asked(message)
+        reply = await self.bot.asking.reply(asked) if asked is not None else None
+        if reply is not None:
+            await self._reply(message, reply)
 
     # -- interactions ----------------------------------------------------------------------------
 
-    def _limit(self, interaction: discord.Interaction, question: str = "") -> None:
-        if len(question) > MAX_QUESTION_CHARS:
+    def _limit(self, interaction: discord.Interaction, query: str) -> None:
+        """/search's checks (questions get theirs in `bot.asking`); refusals are told by the client's error handler."""
+        if len(query) > MAX_QUESTION_CHARS:
             raise QuestionTooLong()
         retry = self.bot.limiter.check(interaction.user.id)
         if retry is not None:
             raise app_commands.CommandOnCooldown(app_commands.Cooldown(self.bot.limiter.rate, self.bot.limiter.per),
                                                  retry)
 
-    async def _answer_in_time(self, interaction: discord.Interaction, question: str, k: int) -> tuple[Answer, bool]:
-        """Search; if it runs long, defer before Discord's 3 seconds are up. Returns (answer, deferred)."""
-        task = asyncio.ensure_future(self.bot.content.answer(question, k))
+    async def _reply_in_time(self, interaction: discord.Interaction, asked: Asked) -> tuple[Reply | None, bool]:
+        """The reply to `asked`; if working it out runs long, defer before Discord's 3 s are up. (reply, deferred)"""
+        task = asyncio.ensure_future(self.bot.asking.reply(asked))
         done, _ = await asyncio.wait({task}, timeout=self.defer_after)
         if done:
             return task.result(), False
@@ -136,21 +134,20 @@ class Answers(commands.Cog):
     @app_commands.describe(question="Your question about the articles")
     async def ask(self, interaction: discord.Interaction,
                   question: app_commands.Range[str, 1, MAX_QUESTION_CHARS]) -> None:
-        self._limit(interaction, question)
-        answer, deferred = await self._answer_in_time(interaction, question, self.bot.settings.top_k)
-        if not answer.no_answer:
-            embed = answer_embed(answer.hits[0])
-            if deferred:
-                await interaction.edit_original_response(embed=embed)
-            else:
-                await interaction.response.send_message(embed=embed)
-            return
-        # No answer stays private to the asker, even after a public "thinking…".
-        if deferred:
+        reply, deferred = await self._reply_in_time(interaction, Asked(question, interaction.user.id, Via.COMMAND))
+        if reply is not None:  # always, for a command
+            await self._respond(interaction, reply, deferred)
+
+    @staticmethod
+    async def _respond(interaction: discord.Interaction, reply: Reply, deferred: bool = False) -> None:
+        """Answer the interaction with `reply`: only the asker sees a private one, even after a public "thinking…"."""
+        if deferred and reply.private:
             await interaction.delete_original_response()
-            await interaction.followup.send(no_answer_message(answer), ephemeral=True)
+            await interaction.followup.send(**reply.parts, ephemeral=True)
+        elif deferred:
+            await interaction.edit_original_response(**reply.parts)
         else:
-            await interaction.response.send_message(no_answer_message(answer), ephemeral=True)
+            await interaction.response.send_message(**reply.parts, ephemeral=reply.private)
 
     @app_commands.command(name="search", description="List the passages that best match your words (only you see it).")
     @app_commands.describe(query="Words to look for")
@@ -159,7 +156,7 @@ class Answers(commands.Cog):
         self._limit(interaction, query)
         answer = await self.bot.content.answer(query, SEARCH_RESULTS)
         view = SearchPager(query, answer.hits, owner_id=interaction.user.id)
-        if len(answer.hits) <= 5:
+        if view.pages == 1:
             view.stop()
             await interaction.response.send_message(embed=view.embed(), ephemeral=True)
             return
@@ -190,23 +187,24 @@ class Answers(commands.Cog):
 
     async def find_answer(self, interaction: discord.Interaction, message: discord.Message) -> None:
         """Context menu: answer someone's message publicly, as a reply to it."""
-        self._limit(interaction)
-        question = _MENTION.sub(" ", message.content).strip()[:MAX_QUESTION_CHARS]
-        answer = await self.bot.content.answer(question, self.bot.settings.top_k) if question else None
-        if answer is None or answer.no_answer:
-            text = no_answer_message(answer) if answer else "That message has no text to answer."
-            await interaction.response.send_message(text, ephemeral=True)
+        replied = await self._replied_to(message)
+        asked = Asked(message.content, interaction.user.id, Via.MENU, self._answer_context(replied))
+        reply = await self.bot.asking.reply(asked)
+        if reply is None:  # never, for the menu
             return
-        embed = answer_embed(answer.hits[0])
+        if reply.private:
+            await self._respond(interaction, reply)
+            return
         if self.bot.limiter.reply_allowed():
             try:
-                await message.reply(embed=embed)
+                await message.reply(**reply.parts)
                 await interaction.response.send_message("Answered \u2714", ephemeral=True)
                 return
             except discord.HTTPException as exc:
                 log.info("could not reply to message %s (%s): answering through the interaction", message.id, exc)
         # No permission to reply there, or at the global rate: an interaction response is exempt from it.
-        await interaction.response.send_message(f"Answer to {message.jump_url}", embed=embed)
+        pointed = Reply(trim(f"Answer to {message.jump_url}\n{reply.content or ''}", CONTENT_LIMIT).strip(), reply.embed)
+        await interaction.response.send_message(**pointed.parts)
 
 
 async def setup(bot: QABot) -> None:

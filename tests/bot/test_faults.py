@@ -197,9 +197,9 @@ async def test_past_capacity_questions_are_told_the_bot_is_busy_at_once_not_answ
         library = bot.content.library
         real_answer = library.answer
 
-        def slow_answer(question, k):
+        def slow_answer(*args, **kwargs):
             time.sleep(0.3)
-            return real_answer(question, k)
+            return real_answer(*args, **kwargs)
 
         monkeypatch.setattr(library, "answer", slow_answer)
         first = await fake_discord.send_message(fake_discord.general, fake_discord.member, SHCHYOGOLEV_Q,
