@@ -264,7 +264,7 @@ def _author_named(answer: Answer) -> str:
 
 
 _HOW_TO_ASK = ("Mention me with a question and I'll quote the passage of the articles that answers it; reply to "
-               "one of my answers to follow up (*who wrote it?*, *go on*); or use `/ask`, `/search` or `/article`.")
+               "one of my answers to follow up (*who wrote it?*, *go on*); or use /ask, /search or /article.")
 _SMALL_TALK = {
     "greeting": "Hi! " + _HOW_TO_ASK,
     "thanks": "You're welcome! " + _HOW_TO_ASK,
@@ -273,8 +273,8 @@ _SMALL_TALK = {
              "*who wrote the article about ...?*, *which articles mention ...?*, *what articles do you have?*\n"
              "- **Reply to one of my answers** to follow up: *who wrote it?*, *when was it published?*, *link?*, "
              "*go on*\n"
-             "- `/ask` to ask privately when nothing answers, `/search` to list the passages that match some words, "
-             "`/article` to look up an article by its title"),
+             "- /ask to ask (when nothing answers, only you are told), /search to list the passages that match some words, "
+             "/article to look up an article by its title"),
 }
 
 
