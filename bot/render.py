@@ -273,8 +273,8 @@ _SMALL_TALK = {
              "*who wrote the article about ...?*, *which articles mention ...?*, *what articles do you have?*\n"
              "- **Reply to one of my answers** to follow up: *who wrote it?*, *when was it published?*, *link?*, "
              "*go on*\n"
-             "- /ask to ask (when nothing answers, only you are told), /search to list the passages that match some words, "
-             "/article to look up an article by its title"),
+             "- /ask to ask (when nothing answers, only you are told), /search to list the passages that match "
+             "some words, /article to look up an article by its title"),
 }
 
 

@@ -203,8 +203,8 @@ class Answers(commands.Cog):
             except discord.HTTPException as exc:
                 log.info("could not reply to message %s (%s): answering through the interaction", message.id, exc)
         # No permission to reply there, or at the global rate: an interaction response is exempt from it.
-        pointed = Reply(trim(f"Answer to {message.jump_url}\n{reply.content or ''}", CONTENT_LIMIT).strip(), reply.embed)
-        await interaction.response.send_message(**pointed.parts)
+        pointed = f"Answer to {message.jump_url}\n{reply.content or ''}"
+        await interaction.response.send_message(**Reply(trim(pointed, CONTENT_LIMIT).strip(), reply.embed).parts)
 
 
 async def setup(bot: QABot) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from tests.bot.test_discord import (
     EPHEMERAL,
+    MESSAGES,
     RUSSIA,
     SOURDOUGH_Q,
     assert_allows_no_mentions,
@@ -156,3 +157,15 @@ async def test_find_answer_answers_a_question_about_an_article_as_a_reply_and_sm
     assert reply["content"] == f"*{RUSSIA}* is by Elena Chernenko, Vladislav Novyii and Ivan Safronov."
     assert reply["embeds"][0]["title"] == RUSSIA
     assert private["flags"] & EPHEMERAL and private["content"].startswith("Hi!")
+
+
+async def test_find_answer_without_leave_to_reply_answers_through_the_menu_with_a_link(fake_discord, content):
+    async with running(fake_discord, content):
+        question = await fake_discord.send_message(fake_discord.general, fake_discord.admin,
+                                                   "Who wrote the piece about cyber security?")
+        fake_discord.fail_next("POST", MESSAGES, 403)  # no permission to reply in that channel
+        answer = await (await fake_discord.invoke_message_command("Find answer", question)).answer()
+    jump = f"https://discord.com/channels/{fake_discord.guild.id}/{fake_discord.general.id}/{question['id']}"
+    assert answer["content"] == (f"Answer to {jump}\n"
+                                 f"*{RUSSIA}* is by Elena Chernenko, Vladislav Novyii and Ivan Safronov.")
+    assert answer["embeds"][0]["title"] == RUSSIA and not answer["flags"] & EPHEMERAL
