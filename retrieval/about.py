@@ -50,6 +50,9 @@ def _about_one(library: Collection, question: str, asked: Understood, follow_up:
     article, hit = _named_article(library, asked.subject, follow_up)
     if article is None:
         return _answer(question, asked, [], no_answer=True)
+    if hit is None and follow_up is not None and follow_up.article_id == article.id and asked.fact != "about":
+        # "who wrote it?" under an answer: quote the passage replied to, so "go on" goes on from there.
+        hit = library.passage_hit(article.id, follow_up.passage)
     if hit is None or asked.fact == "about":
         hit = library.passage_hit(article.id, 0)
     if hit is not None and asked.fact == "about" and article.standfirst:

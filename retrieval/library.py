@@ -24,6 +24,11 @@ from .store import IndexCache, StoredLibrary, index_settings
 from .understand import FollowUp, understand
 
 
+# A reply leaning on an answer is searched in its article, unless the best passage anywhere holds this much
+# more of the question's weight (coverage) than the article's best.
+_NEW_QUESTION_MARGIN = 0.1
+
+
 class Library:
     """Articles, their passages, and the BM25 index over them. Immutable once loaded."""
 
@@ -164,8 +169,12 @@ class Library:
                 # "and what did they do after that?": nothing to search but the story so far, so it goes on.
                 return next_passage(self, question, follow_up)
             within = self._follow_up_answer(question, asked.search, k, follow_up)
-            if within.hits:
+            anywhere = self.passage_answer(question, asked.search, k)
+            # "And how long was Bashir in power?" under an answer about Russia names what the article lacks:
+            # a passage elsewhere that holds clearly more of the question makes it a new question.
+            if within.hits and anywhere.coverage <= within.coverage + _NEW_QUESTION_MARGIN:
                 return within
+            return anywhere
         return self.passage_answer(question, asked.search, k)
 
     def passage_answer(self, question: str, search: str, k: int) -> Answer:

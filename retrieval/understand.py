@@ -156,8 +156,9 @@ def strip_chat(text: str) -> str:
 # --- Small talk -----------------------------------------------------------------------------------------
 
 _GREETING = re.compile(
-    r"^(?:(?:hey|hi|hello|hiya|heya|yo|howdy|greetings|sup|wassup|what'?s\s+up|good\s+(?:morning|afternoon|evening|day)"
-    r"|gm|o/)\s*)+(?:\s+(?:there|all|everyone|everybody|guys|folks|team|y'?all|friend|bot|buddy))*$")
+    r"^(?:(?:hey+|hi+|hello|hiya|heya|yo+|howdy|greetings|sup|wassup|what'?s\s+up|good\s+(?:morning|afternoon|evening|day)"
+    r"|gm|o/|morning|evening|how\s+(?:are|r)\s+(?:you|u|ya|things)(?:\s+(?:doing|today))?|how'?s\s+it\s+going"
+    r"|how\s+is\s+it\s+going|there|all|everyone|everybody|guys|folks|team|y'?all|friend|bot|buddy)\s*)+$")
 _THANKS = re.compile(
     r"^(?:(?:thanks|thank\s+you|thx|ty|tysm|cheers|much\s+appreciated|appreciate\s+it|great|awesome|perfect|nice|cool"
     r"|ok(?:ay)?|got\s+it|good\s+(?:bot|job)|well\s+done|that\s+helps|helpful)"
@@ -286,7 +287,7 @@ def understand(message: str, follow_up: FollowUp | None = None) -> Understood:
         question = message.strip()
     plain = _plain(question)
 
-    if follow_up is not None and _MORE.match(plain):
+    if _MORE.match(plain):
         return Understood("article", "more", "")
     for fact, pattern, groups in (("authors", _AUTHORS, ("rest",)), ("date", _DATE, ("rest", "rest2", "rest3",
                                   "rest4", "rest5")), ("link", _LINK, ("rest", "rest2", "rest3", "rest4", "rest5")),
@@ -297,18 +298,27 @@ def understand(message: str, follow_up: FollowUp | None = None) -> Understood:
         rest = next((match.group(g) for g in groups if match.group(g)), "")
         is_article, named = article_reference(rest)
         if is_article:
-            return Understood("article", fact, question, subject=named)
+            return Understood("article", fact, question, subject=_as_typed(named, question))
     for pattern, groups, fact in ((_MENTIONS, ("subject", "subject2", "subject3"), "mentions"),
                                   (_BY_AUTHOR, ("name", "name2", "name3"), "by_author")):
         match = pattern.match(plain)
         if match is not None:
             subject = next(match.group(g) for g in groups if match.group(g))
-            return Understood("articles", fact, question, subject=subject)
+            return Understood("articles", fact, question, subject=_as_typed(subject, question))
     if _CATALOGUE.match(plain):
         return Understood("articles", "catalogue", question)
     if talk is not None:
         return Understood("small_talk", talk, "")
-    return Understood("passage", "", question, leans=follow_up is not None and bool(_LEANS.search(plain)))
+    # The chat stripped from a reply may be what leans on the answer: "and when?", "ok but why?".
+    leans = follow_up is not None and bool(_LEANS.search(plain) or _LEANS.search(_plain(message)))
+    return Understood("passage", "", question, leans=leans)
+
+
+def _as_typed(words: str, question: str) -> str:
+    """`words` (matched in the question's lower-cased, normalized form) as the member typed them:
+    "Huawei", not "huawei". As matched when the typed form cannot be found."""
+    found = re.search(r"\W+".join(map(re.escape, words.split())), question, re.IGNORECASE) if words else None
+    return found.group() if found else words
 
 
 _QUESTION_WORDS = re.compile(

@@ -72,7 +72,7 @@ async def test_what_articles_there_are_says_how_many_and_names_them(fake_discord
 async def test_which_articles_mention_something_quotes_each_ones_sentence_once(fake_discord, content, asked_by):
     reply = await reply_on_seeds(fake_discord, content, asked_by, "which articles mention Huawei?")
     head, title, quote = reply["content"].split("\n")
-    assert head == "1 article mentions \u201chuawei\u201d:" and title.startswith(f"**1.** *{RUSSIA}* by Elena")
+    assert head == "1 article mentions \u201cHuawei\u201d:" and title.startswith(f"**1.** *{RUSSIA}* by Elena")
     assert quote.startswith("> In May, the Russian state telecom company signed") and "Huawei" in quote
 
 

@@ -106,6 +106,18 @@ def test_a_reply_asks_about_the_article_it_replies_to(seed_library, reply, fact)
     assert (answer.kind, answer.fact, answer.article) == ("article", fact, sudan)
 
 
+def test_a_fact_asked_under_an_answer_quotes_the_passage_replied_to(seed_library):
+    # So that "go on" under the fact goes on from where the member was reading.
+    russia = article_titled(seed_library, RUSSIA)
+    answer = seed_library.answer("who wrote it?", follow_up=FollowUp(russia.id, 5))
+    assert answer.article == russia and answer.hits[0].passage.ordinal == 5
+
+
+def test_go_on_with_nothing_to_go_on_from_asks_which_article(seed_library):
+    answer = seed_library.answer("go on")
+    assert (answer.kind, answer.fact, answer.no_answer, answer.article) == ("article", "more", True, None)
+
+
 def test_go_on_quotes_the_next_passage_and_says_when_there_is_none(seed_library):
     russia = article_titled(seed_library, RUSSIA)
     answer = seed_library.answer("go on", follow_up=FollowUp(russia.id, 3))
@@ -136,8 +148,9 @@ def test_a_reply_leaning_on_the_answer_finds_what_its_pronouns_stand_for(seed_li
 
 def test_a_reply_that_stands_alone_is_a_new_question(seed_library):
     russia = article_titled(seed_library, RUSSIA)
-    answer = seed_library.answer("How long was Omar al-Bashir in power?", follow_up=FollowUp(russia.id, 0))
-    assert answer.hits[0].article.title == SUDAN
+    for reply in ("How long was Omar al-Bashir in power?", "And how long was Omar al-Bashir in power?"):
+        answer = seed_library.answer(reply, follow_up=FollowUp(russia.id, 0))
+        assert answer.hits[0].article.title == SUDAN, reply
 
 
 def test_small_talk_is_never_searched(seed_library):

@@ -56,6 +56,7 @@ def test_chat_never_takes_a_subject_word(subjects, opening, ending):
 @pytest.mark.parametrize(
     ("message", "fact"),
     [("hi", "greeting"), ("Hello there!", "greeting"), ("good morning everyone", "greeting"),
+     ("hello everyone, what's up?", "greeting"), ("hey, how are you?", "greeting"), ("heyyy", "greeting"),
      ("thanks!", "thanks"), ("thank you so much", "thanks"), ("cheers \U0001F64F", "thanks"),
      ("help", "help"), ("how do I use this?", "help"), ("what can you do?", "help")],
 )
@@ -68,13 +69,13 @@ def test_greetings_thanks_and_help_are_small_talk(message, fact):
     ("message", "kind", "fact", "subject"),
     [
         ("Who is the author of the piece about cyber security?", "article", "authors", "cyber security"),
-        ("Hello there! Who wrote the Sudan article?", "article", "authors", "sudan"),
-        ("When was the story about Huawei published?", "article", "date", "huawei"),
+        ("Hello there! Who wrote the Sudan article?", "article", "authors", "Sudan"),
+        ("When was the story about Huawei published?", "article", "date", "Huawei"),
         ("What is the cyber security article about?", "article", "about", "cyber security"),
-        ("What has Elena Chernenko written?", "articles", "by_author", "elena chernenko"),
-        ("articles by Nesrine Malik", "articles", "by_author", "nesrine malik"),
-        ("Which articles mention Huawei?", "articles", "mentions", "huawei"),
-        ("any articles about Sudan?", "articles", "mentions", "sudan"),
+        ("What has Elena Chernenko written?", "articles", "by_author", "Elena Chernenko"),
+        ("articles by Nesrine Malik", "articles", "by_author", "Nesrine Malik"),
+        ("Which articles mention Huawei?", "articles", "mentions", "Huawei"),
+        ("any articles about Sudan?", "articles", "mentions", "Sudan"),
         ("What articles do you have?", "articles", "catalogue", ""),
         ("how many articles are there?", "articles", "catalogue", ""),
     ],
@@ -103,6 +104,15 @@ def test_replies_to_an_answer_ask_about_its_article(reply, fact):
     assert (asked.kind, asked.fact, asked.subject) == ("article", fact, "")
 
 
+def test_the_subject_is_kept_as_typed():
+    assert understand("which articles mention the Kremlin's hotline?").subject == "the Kremlin's hotline"
+
+
+def test_go_on_without_an_answer_to_follow_still_asks_for_more():
+    asked = understand("go on")
+    assert (asked.kind, asked.fact) == ("article", "more")
+
+
 def test_tell_me_more_without_an_answer_to_follow_searches_its_subject():
     asked = understand("tell me more about Huawei")
     assert asked.kind == "passage" and "Huawei" in asked.search
@@ -111,6 +121,7 @@ def test_tell_me_more_without_an_answer_to_follow_searches_its_subject():
 @pytest.mark.parametrize(
     ("reply", "leans"),
     [("and what did they sign before that?", True), ("what about china?", True), ("who is overseeing it?", True),
+     ("and when?", True), ("ok but why?", True),
      ("What is the capital of France?", False), ("How long was Omar al-Bashir in power?", False)],
 )
 def test_a_reply_leans_on_the_answer_or_stands_alone(reply, leans):
