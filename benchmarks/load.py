@@ -647,7 +647,7 @@ async def _measuring(config: LoadConfig, logs: LogCounter) -> AsyncIterator[tupl
 async def run_in_process(config: LoadConfig, plan: list[Question] | None = None) -> dict[str, Any]:
     """Fake, driver and bot in this one event loop (as the tests run)."""
     from bot import create_bot
-    from tests.fake_discord import fake_discord_server, run_bot
+    from fake_discord import fake_discord_server, run_bot
 
     plan = plan if plan is not None else plan_questions(config.content, config.count, _reload_index(config),
                                                         config.seed)
@@ -699,7 +699,7 @@ async def _recv(conn: Any, timeout: float, what: str) -> Any:
 
 
 async def _serve_fake(conn: Any, config: LoadConfig) -> None:
-    from tests.fake_discord import FakeDiscord
+    from fake_discord import FakeDiscord
 
     plan = plan_questions(config.content, config.count, _reload_index(config), config.seed)
     async with FakeDiscord(heartbeat_interval_ms=config.heartbeat_ms) as fake:
@@ -731,7 +731,7 @@ async def _serve_fake(conn: Any, config: LoadConfig) -> None:
 async def run_separate(config: LoadConfig) -> dict[str, Any]:
     """The fake and the driver in a child process, the bot in this one."""
     from bot import create_bot
-    from tests.fake_discord import patch_discord, run_bot
+    from fake_discord import patch_discord, run_bot
 
     context = multiprocessing.get_context("spawn")
     here, there = context.Pipe()

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fake_discord.fixtures import *  # noqa: F401,F403  (the fake_discord fixture)
+from fake_discord.fixtures import *  # noqa: F401,F403  (the fake_discord fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

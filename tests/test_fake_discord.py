@@ -14,9 +14,9 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from tests.fake_discord import FakeDiscord, run_bot
+from fake_discord import FakeDiscord, run_bot
 
-# Provides the fake_discord fixture until tests/conftest.py star-imports tests.fake_discord.fixtures;
+# Provides the fake_discord fixture until tests/conftest.py star-imports fake_discord.fixtures;
 # drop it then (pytest warns when a plugin module was already imported by the conftest).
 
 MESSAGES_PATH = r"/channels/\d+/messages"

@@ -16,7 +16,7 @@ import pytest
 from bot import create_bot
 from bot.settings import Settings
 from tests.conftest import SEEDS
-from tests.fake_discord import FakeDiscord, run_bot
+from fake_discord import FakeDiscord, run_bot
 
 EPHEMERAL = 64
 MESSAGES = r"/channels/\d+/messages"

@@ -1,6 +1,6 @@
 """pytest integration: a started fake per test, with discord.py pointed at it.
 
-A conftest can expose these with ``from tests.fake_discord.fixtures import *``.
+A conftest can expose these with ``from fake_discord.fixtures import *``.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from .payloads import Json, application_payload, client_user_payload, command_payload, user_payload
+from .interaction_payloads import command_payload
+from .payloads import Json, application_payload, client_user_payload, user_payload
 from .responses import UNKNOWN_COMMAND, UNKNOWN_USER, ApiError, invalid_form_body, json_response, no_content, unknown
 from .server import API_PREFIX, json_body, request_json, snowflake_param
 

@@ -1,4 +1,6 @@
-"""Builders for Discord API v10 JSON objects, from the fake's model.
+"""Builders for Discord API v10 JSON objects of the fake's world (users, members, roles, channels, the guild,
+the application), from its model; messages and interactions are in ``message_payloads`` and
+``interaction_payloads``.
 
 Shapes follow Discord's documented objects closely (not just what discord.py
 happens to read today), so the client code under test meets what it would meet
@@ -11,11 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .model import DM, Channel, Guild, Member, Role, User, World, iso_timestamp
+from .model import DM, Channel, Guild, Member, Role, User, World
 
 Json = dict[str, Any]
-
-ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 
 
 def user_payload(user: User) -> Json:
@@ -212,153 +212,3 @@ def application_payload(world: World, *, application_id: int, flags: int, owner:
         "bot": user_payload(world.bot),
     }
 
-
-def mention_payload(world: World, user: User, guild_id: int | None) -> Json:
-    """An entry of a message's ``mentions``: a user with a partial member in guilds."""
-    data = user_payload(user)
-    member = world.guild.members.get(user.id) if guild_id else None
-    if member is not None:
-        data["member"] = member_payload(member, with_user=False)
-    return data
-
-
-def message_payload(
-    world: World,
-    *,
-    message_id: int,
-    channel: Channel,
-    author: User,
-    content: str = "",
-    embeds: list[Json] | None = None,
-    components: list[Json] | None = None,
-    attachments: list[Json] | None = None,
-    mentions: Iterable[User] = (),
-    mention_roles: Iterable[int] = (),
-    mention_everyone: bool = False,
-    referenced: Json | None = None,
-    referenced_delivered: bool = True,
-    message_type: int = 0,
-    flags: int = 0,
-    tts: bool = False,
-    nonce: str | int | None = None,
-    webhook_id: int | None = None,
-    interaction_metadata: Json | None = None,
-) -> Json:
-    """A message as in MESSAGE_CREATE (guild messages carry ``guild_id`` and ``member``).
-
-    A reply carries the message it replies to in ``referenced_message``, unless ``referenced_delivered`` is
-    false: Discord then leaves the field out ("the backend did not attempt to fetch" it)."""
-    guild_id = channel.guild_id
-    payload: Json = {
-        "id": str(message_id),
-        "channel_id": str(channel.id),
-        "author": user_payload(author),
-        "content": content,
-        "timestamp": iso_timestamp(message_id),
-        "edited_timestamp": None,
-        "tts": tts,
-        "mention_everyone": mention_everyone,
-        "mentions": [mention_payload(world, u, guild_id) for u in mentions],
-        "mention_roles": [str(r) for r in mention_roles],
-        "attachments": attachments or [],
-        "embeds": embeds or [],
-        "components": components or [],
-        "pinned": False,
-        "type": message_type,
-        "flags": flags,
-    }
-    if guild_id is not None:
-        payload["guild_id"] = str(guild_id)
-        member = world.guild.members.get(author.id)
-        if member is not None and webhook_id is None:
-            payload["member"] = member_payload(member, with_user=False)
-    if nonce is not None:
-        payload["nonce"] = nonce
-    if webhook_id is not None:
-        payload["webhook_id"] = str(webhook_id)
-        payload["application_id"] = str(webhook_id)
-    if interaction_metadata is not None:
-        payload["interaction_metadata"] = interaction_metadata
-    if referenced is not None:
-        payload["message_reference"] = {
-            "type": 0,
-            "message_id": referenced["id"],
-            "channel_id": referenced["channel_id"],
-            **({"guild_id": str(guild_id)} if guild_id is not None else {}),
-        }
-        if referenced_delivered:
-            payload["referenced_message"] = referenced
-    return payload
-
-
-def rest_message(message: Json) -> Json:
-    """How REST returns a stored message: without the gateway-only ``guild_id`` and ``member``."""
-    return {k: v for k, v in message.items() if k not in ("guild_id", "member")}
-
-
-def interaction_payload(
-    world: World,
-    *,
-    interaction_id: int,
-    application_id: int,
-    interaction_type: int,
-    token: str,
-    data: Json,
-    user: User,
-    channel: Channel,
-    message: Json | None = None,
-) -> Json:
-    """INTERACTION_CREATE data, guild or DM flavoured by the channel."""
-    payload: Json = {
-        "id": str(interaction_id),
-        "application_id": str(application_id),
-        "type": interaction_type,
-        "data": data,
-        "token": token,
-        "version": 1,
-        "locale": "en-US",
-        "entitlements": [],
-        "entitlement_sku_ids": [],
-        "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
-        "channel_id": str(channel.id),
-    }
-    if channel.type == DM:
-        payload["user"] = user_payload(user)
-        payload["channel"] = channel_payload(channel, world)
-        payload["app_permissions"] = str(world.guild.everyone.permissions)
-        payload["authorizing_integration_owners"] = {"0": str(user.id)}
-        payload["context"] = 1
-    else:
-        guild = world.guild
-        permissions = guild.permissions_for(user.id)
-        payload["guild_id"] = str(guild.id)
-        payload["guild"] = {"id": str(guild.id), "locale": "en-US", "features": []}
-        payload["guild_locale"] = "en-US"
-        payload["member"] = member_payload(guild.members[user.id], permissions=permissions)
-        payload["channel"] = channel_payload(channel, world, permissions=permissions)
-        payload["app_permissions"] = str(guild.permissions_for(world.bot.id))
-        payload["authorizing_integration_owners"] = {"0": str(guild.id)}
-        payload["context"] = 0
-    if message is not None:
-        payload["message"] = message
-    return payload
-
-
-def command_payload(body: Json, *, command_id: int, application_id: int, guild_id: int | None) -> Json:
-    """A stored application command, echoing what the client registered plus Discord's fields."""
-    payload: Json = {
-        "type": 1,
-        "description": "",
-        "options": [],
-        "default_member_permissions": None,
-        "nsfw": False,
-        "name_localizations": None,
-        "description_localizations": None,
-        **body,
-        "id": str(command_id),
-        "application_id": str(application_id),
-        "version": str(command_id),
-    }
-    if guild_id is not None:
-        payload["guild_id"] = str(guild_id)
-    return payload

@@ -15,8 +15,9 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .message_payloads import mention_payload, message_payload
 from .model import Channel, User, World
-from .payloads import Json, mention_payload, message_payload
+from .payloads import Json
 from .responses import UNKNOWN_MESSAGE, ApiError, invalid_form_body, unknown
 from .waiting import Recorder
 

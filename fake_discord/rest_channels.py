@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from .message_payloads import rest_message
 from .model import Channel
-from .payloads import Json, channel_payload, guild_payload, member_payload, rest_message
+from .payloads import Json, channel_payload, guild_payload, member_payload
 from .responses import (
     UNKNOWN_CHANNEL,
     UNKNOWN_GUILD,

@@ -27,8 +27,9 @@ from .interactions import (
     UPDATE_MESSAGE,
     InteractionHandle,
 )
+from .message_payloads import rest_message
 from .messages import CHAT_INPUT_COMMAND, CONTEXT_MENU_COMMAND, DEFAULT, EPHEMERAL, LOADING
-from .payloads import Json, rest_message, user_payload
+from .payloads import Json, user_payload
 from .responses import (
     UNKNOWN_INTERACTION,
     UNKNOWN_MESSAGE,

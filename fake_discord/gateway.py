@@ -1,10 +1,8 @@
 """The fake gateway: Discord's websocket protocol as a stock client sees it.
 
-One ``GatewaySession`` per IDENTIFY holds the sequence counter and the log of
-every event sent, so a client that reconnects and RESUMEs gets the events it
-missed, as on Discord. A ``GatewayConnection`` is one websocket; it owns the
-transport compressor, which must see every payload of the connection in
-order (zlib-stream is a single deflate stream per connection).
+A ``Gateway`` serves the websocket: HELLO, IDENTIFY and RESUME (the
+sessions and connections are in ``gateway_protocol``), heartbeats, member
+requests, and the dispatches the fake sends.
 
 Delivery honours the intents from IDENTIFY, including Discord's
 MESSAGE_CONTENT rule: without that intent a bot gets message bodies only for
@@ -13,17 +11,39 @@ DMs, its own messages, messages mentioning it and replies to it.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
-import uuid
-import zlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
+from .gateway_protocol import (
+    ALREADY_AUTHENTICATED,
+    AUTHENTICATION_FAILED,
+    DECODE_ERROR,
+    DISALLOWED_INTENTS,
+    HEARTBEAT,
+    HEARTBEAT_ACK,
+    HELLO,
+    IDENTIFY,
+    INVALID_API_VERSION,
+    INVALID_INTENTS,
+    INVALID_SEQ,
+    INVALID_SESSION,
+    INVALID_SHARD,
+    NOT_AUTHENTICATED,
+    PRESENCE_UPDATE,
+    RECONNECT,
+    REQUEST_GUILD_MEMBERS,
+    RESUME,
+    TRACE,
+    UNKNOWN_OPCODE,
+    VOICE_STATE_UPDATE,
+    GatewayConnection,
+    GatewayEvent,
+    GatewaySession,
+    Heartbeat,
+)
 from .model import (
     INTENT_DIRECT_MESSAGE_REACTIONS,
     INTENT_DIRECT_MESSAGES,
@@ -39,104 +59,6 @@ from .waiting import Recorder
 
 if TYPE_CHECKING:
     from .fake import FakeDiscord
-
-# Opcodes.
-DISPATCH, HEARTBEAT, IDENTIFY, PRESENCE_UPDATE, VOICE_STATE_UPDATE = 0, 1, 2, 3, 4
-RESUME, RECONNECT, REQUEST_GUILD_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 6, 7, 8, 9, 10, 11
-
-# Close codes (https://discord.com/developers/docs/topics/opcodes-and-status-codes#gateway).
-UNKNOWN_OPCODE, DECODE_ERROR, NOT_AUTHENTICATED, AUTHENTICATION_FAILED = 4001, 4002, 4003, 4004
-ALREADY_AUTHENTICATED, INVALID_SEQ, INVALID_SHARD = 4005, 4007, 4010
-INVALID_API_VERSION, INVALID_INTENTS, DISALLOWED_INTENTS = 4012, 4013, 4014
-
-_TRACE = ['["fake-discord-gateway",{"micros":0}]']
-
-
-def _compressor(kind: str | None) -> Callable[[bytes], bytes] | None:
-    """Transport compression as asked for in the connect URL's ``compress`` parameter."""
-    if kind is None:
-        return None
-    if kind == "zlib-stream":
-        deflate = zlib.compressobj()
-        return lambda data: deflate.compress(data) + deflate.flush(zlib.Z_SYNC_FLUSH)
-    if kind == "zstd-stream":
-        # discord.py asks for zstd only when it can import zstandard (or compression.zstd on
-        # Python 3.14+, which this fake does not use: the ImportError closes the connection).
-        import zstandard
-
-        stream = zstandard.ZstdCompressor().compressobj()
-        return lambda data: stream.compress(data) + stream.flush(zstandard.COMPRESSOBJ_FLUSH_BLOCK)
-    raise ValueError(f"unsupported gateway compression {kind!r}")
-
-
-@dataclass
-class GatewayEvent:
-    """One thing that happened on the gateway, for tests to assert on or await.
-
-    ``kind`` is one of: connect, identify, ready, resume, resumed,
-    invalid_session, reconnect_requested, server_close, closed, presence,
-    voice_state, request_members.
-    """
-
-    kind: str
-    session_id: str | None
-    connection_id: int
-    time: float
-    detail: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Heartbeat:
-    connection_id: int
-    time: float
-    gap: float
-    """Seconds since the previous heartbeat on this connection (or since HELLO for the first)."""
-    sequence: int | None
-
-
-class GatewayConnection:
-    def __init__(self, connection_id: int, ws: web.WebSocketResponse, compression: str | None) -> None:
-        self.id = connection_id
-        self.ws = ws
-        self.session: GatewaySession | None = None
-        self.last_beat = time.monotonic()
-        self._compress = _compressor(compression)
-        self._lock = asyncio.Lock()
-
-    async def send(self, payload: Json | str) -> None:
-        """Send one payload; a dropped connection is ignored (RESUME replays from the session)."""
-        text = payload if isinstance(payload, str) else json.dumps(payload, separators=(",", ":"))
-        async with self._lock:
-            if self.ws.closed:
-                return
-            try:
-                if self._compress is None:
-                    await self.ws.send_str(text)
-                else:
-                    await self.ws.send_bytes(self._compress(text.encode()))
-            except ConnectionError:
-                pass
-
-
-class GatewaySession:
-    def __init__(self, intents: int, shard: tuple[int, int] | None) -> None:
-        self.id = uuid.uuid4().hex
-        self.intents = intents
-        self.shard = shard
-        self.seq = 0
-        self.alive = True
-        self.connection: GatewayConnection | None = None
-        self.backlog: list[tuple[int, str]] = []
-        self.lock = asyncio.Lock()
-
-    async def push(self, event: str, data: Json) -> None:
-        """Number, log and (if connected) send a dispatch; serialised now so later edits don't leak in."""
-        async with self.lock:
-            self.seq += 1
-            text = json.dumps({"op": DISPATCH, "t": event, "s": self.seq, "d": data}, separators=(",", ":"))
-            self.backlog.append((self.seq, text))
-            if self.connection is not None:
-                await self.connection.send(text)
 
 
 def _required_intent(event: str, data: Json) -> int | None:
@@ -210,7 +132,7 @@ class Gateway:
                 await ws.close(code=DECODE_ERROR, message=b"only encoding=json is faked")
             else:
                 await conn.send(
-                    {"op": HELLO, "d": {"heartbeat_interval": self.heartbeat_interval_ms, "_trace": _TRACE}}
+                    {"op": HELLO, "d": {"heartbeat_interval": self.heartbeat_interval_ms, "_trace": TRACE}}
                 )
                 await self._serve(conn)
         finally:
@@ -260,11 +182,17 @@ class Gateway:
             return UNKNOWN_OPCODE
         return None
 
-    async def _identify(self, conn: GatewayConnection, data: Json) -> int | None:
+    def _refused(self, conn: GatewayConnection, data: Json) -> int | None:
+        """Why IDENTIFY or RESUME is refused before anything else: already in a session, or a wrong token."""
         if conn.session is not None:
             return ALREADY_AUTHENTICATED
         if data.get("token") != self.fake.token:
             return AUTHENTICATION_FAILED
+        return None
+
+    async def _identify(self, conn: GatewayConnection, data: Json) -> int | None:
+        if (refused := self._refused(conn, data)) is not None:
+            return refused
         intents = data.get("intents")
         if not isinstance(intents, int) or intents < 0:
             return INVALID_INTENTS
@@ -296,7 +224,7 @@ class Gateway:
             "geo_ordered_rtc_regions": [],
             "user_settings": {},
             "auth": {},
-            "_trace": _TRACE,
+            "_trace": TRACE,
         }
         if shard is not None:
             ready["shard"] = shard
@@ -310,10 +238,8 @@ class Gateway:
         return None
 
     async def _resume(self, conn: GatewayConnection, data: Json) -> int | None:
-        if conn.session is not None:
-            return ALREADY_AUTHENTICATED
-        if data.get("token") != self.fake.token:
-            return AUTHENTICATION_FAILED
+        if (refused := self._refused(conn, data)) is not None:
+            return refused
         session = self.sessions.get(data.get("session_id", ""))
         seq = data.get("seq") or 0
         self._record("resume", conn, session_id=data.get("session_id"), seq=seq)
@@ -329,7 +255,7 @@ class Gateway:
             missed = [text for s, text in session.backlog if s > seq]
             for text in missed:
                 await conn.send(text)
-        await session.push("RESUMED", {"_trace": _TRACE})
+        await session.push("RESUMED", {"_trace": TRACE})
         self._record("resumed", conn, replayed=len(missed))
         return None
 

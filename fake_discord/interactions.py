@@ -99,20 +99,14 @@ class InteractionHandle:
         return f"<interaction {self.id} type={self.type} {name!r}>"
 
 
+# The option type of a Python value, first match (bool before int: a bool is an int).
+_OPTION_TYPES: tuple[tuple[type, int], ...] = (
+    (bool, BOOLEAN), (int, INTEGER), (float, NUMBER), (User, USER), (Channel, CHANNEL), (Role, ROLE),
+)
+
+
 def _infer_option_type(value: Any) -> int:
-    if isinstance(value, bool):
-        return BOOLEAN
-    if isinstance(value, int):
-        return INTEGER
-    if isinstance(value, float):
-        return NUMBER
-    if isinstance(value, User):
-        return USER
-    if isinstance(value, Channel):
-        return CHANNEL
-    if isinstance(value, Role):
-        return ROLE
-    return STRING
+    return next((option for kind, option in _OPTION_TYPES if isinstance(value, kind)), STRING)
 
 
 def resolve_value(world: World, value: Any, resolved: Json) -> Any:

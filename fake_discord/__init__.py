@@ -5,7 +5,7 @@ See ``fake.FakeDiscord`` for the API, ``running`` to run a bot against it and
 """
 
 from .fake import FakeDiscord
-from .gateway import GatewayEvent, Heartbeat
+from .gateway_protocol import GatewayEvent, Heartbeat
 from .interactions import InteractionHandle
 from .model import Channel, Member, Role, User
 from .patching import patch_discord
