@@ -18,7 +18,6 @@ is logged with its reason and the library is rebuilt instead.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import logging
@@ -26,10 +25,10 @@ import mmap
 import os
 import secrets
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, overload
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -37,6 +36,7 @@ from .bm25 import BM25Arrays, BM25Index, BM25Settings
 from .ingest import content_files
 from .models import Article, LoadReport, Passage, relative_source
 from .settings import RetrievalSettings
+from .stored_views import StoredArticles, StoredPassages
 
 log = logging.getLogger(__name__)
 
@@ -150,81 +150,6 @@ def _unsealed(text: str) -> dict[str, Any]:
     return body
 
 
-def _parse_article(lines: mmap.mmap | bytes, offsets: np.ndarray, position: int) -> Article:
-    start, end = int(offsets[position]), int(offsets[position + 1])
-    return Article.model_validate_json(lines[start:end])
-
-
-class StoredArticles(Mapping[str, Article]):
-    """Articles by id, parsed from the saved JSON lines only when first looked at."""
-
-    def __init__(self, ids: list[str], lines: mmap.mmap | bytes, offsets: np.ndarray) -> None:
-        self._ids = ids
-        self._position = {article_id: i for i, article_id in enumerate(ids)}
-        self._lines = lines
-        self._offsets = offsets
-        # The article at a position in the saved order, the recent ones kept. Not a bound method: its
-        # cycle back to self would outlive a replaced library once the bot has frozen it for the GC.
-        self.at: Callable[[int], Article] = functools.lru_cache(maxsize=PARSED_ARTICLES)(
-            functools.partial(_parse_article, lines, offsets))
-
-    def __getitem__(self, article_id: str) -> Article:
-        return self.at(self._position[article_id])
-
-    def saved_json(self, article_id: str) -> bytes:
-        """The article exactly as saved (`model_dump_json`), without parsing or caching it."""
-        position = self._position[article_id]
-        start, end = int(self._offsets[position]), int(self._offsets[position + 1])
-        return bytes(self._lines[start:end]).rstrip(b"\n")
-
-    def __contains__(self, article_id: object) -> bool:
-        return article_id in self._position
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._ids)
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-
-class StoredPassages(Sequence[Passage]):
-    """Passages rebuilt on demand from their article's text and their saved offsets."""
-
-    def __init__(self, articles: StoredArticles, first_passage: np.ndarray, spans: np.ndarray,
-                 heading_ids: np.ndarray, headings: list[str]) -> None:
-        self._articles = articles
-        self._first_passage = first_passage
-        self._spans = spans
-        self._heading_ids = heading_ids
-        self._headings = headings
-
-    def _passage(self, i: int) -> Passage:
-        position = int(np.searchsorted(self._first_passage, i, side="right")) - 1
-        article = self._articles.at(position)
-        start, end = (int(x) for x in self._spans[i])
-        heading = int(self._heading_ids[i])
-        return Passage(article_id=article.id, ordinal=i - int(self._first_passage[position]),
-                       text=article.text[start:end], start=start, end=end,
-                       heading=None if heading < 0 else self._headings[heading])
-
-    @overload
-    def __getitem__(self, i: int) -> Passage: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[Passage]: ...
-
-    def __getitem__(self, i: int | slice) -> Passage | list[Passage]:
-        if isinstance(i, slice):
-            return [self._passage(j) for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError("passage index out of range")
-        return self._passage(i)
-
-    def __len__(self) -> int:
-        return len(self._spans)
-
-
 @dataclass
 class StoredLibrary:
     """Everything a Library needs to answer, as loaded from the index folder."""
@@ -288,8 +213,9 @@ class IndexCache:
         )
         ids = text("article_ids.json")
         with open(current / "articles.jsonl", "rb") as file:
-            lines = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) if body["files"]["articles.jsonl"]["size"] else b""
-        articles = StoredArticles(ids, lines, arrays["article_offsets"])
+            empty = not body["files"]["articles.jsonl"]["size"]  # an empty file cannot be mapped
+            lines = b"" if empty else mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        articles = StoredArticles(ids, lines, arrays["article_offsets"], PARSED_ARTICLES)
         first = arrays["first_passage"]
         passages = StoredPassages(articles, first, arrays["passage_spans"], arrays["passage_headings"],
                                   text("headings.json"))
@@ -359,7 +285,8 @@ class IndexCache:
             put_array(name, getattr(index.arrays, name))
         put("report.json", lambda file: file.write(report.model_dump_json().encode()))
         body = {"format": FORMAT_VERSION, "fingerprint": self.fingerprint, "files": files, "arrays": arrays,
-                "bm25": index.settings.model_dump(), "doc_count": index.doc_count, "block_shift": index.arrays.block_shift}
+                "bm25": index.settings.model_dump(), "doc_count": index.doc_count,
+                "block_shift": index.arrays.block_shift}
         # The manifest goes last: a folder without one is never loaded.
         _write_durably(work / MANIFEST, lambda file: file.write(_sealed(body).encode()))
         _fsync(work)

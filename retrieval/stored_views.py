@@ -1,0 +1,90 @@
+"""Read-only views of a saved library: its articles parsed only when looked at, its passages rebuilt from
+their saved offsets. `store` maps the saved files and hands them to these."""
+
+from __future__ import annotations
+
+import functools
+import mmap
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import overload
+
+import numpy as np
+
+from .models import Article, Passage
+
+
+def _parse_article(lines: mmap.mmap | bytes, offsets: np.ndarray, position: int) -> Article:
+    start, end = int(offsets[position]), int(offsets[position + 1])
+    return Article.model_validate_json(lines[start:end])
+
+
+class StoredArticles(Mapping[str, Article]):
+    """Articles by id, parsed from the saved JSON lines only when first looked at."""
+
+    def __init__(self, ids: list[str], lines: mmap.mmap | bytes, offsets: np.ndarray, parsed: int) -> None:
+        """`parsed`: how many parsed articles to keep for reuse (the most recently looked at)."""
+        self._ids = ids
+        self._position = {article_id: i for i, article_id in enumerate(ids)}
+        self._lines = lines
+        self._offsets = offsets
+        # The article at a position in the saved order, the recent ones kept. Not a bound method: its
+        # cycle back to self would outlive a replaced library once the bot has frozen it for the GC.
+        self.at: Callable[[int], Article] = functools.lru_cache(maxsize=parsed)(
+            functools.partial(_parse_article, lines, offsets))
+
+    def __getitem__(self, article_id: str) -> Article:
+        return self.at(self._position[article_id])
+
+    def saved_json(self, article_id: str) -> bytes:
+        """The article exactly as saved (`model_dump_json`), without parsing or caching it."""
+        position = self._position[article_id]
+        start, end = int(self._offsets[position]), int(self._offsets[position + 1])
+        return bytes(self._lines[start:end]).rstrip(b"\n")
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._position
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+class StoredPassages(Sequence[Passage]):
+    """Passages rebuilt on demand from their article's text and their saved offsets."""
+
+    def __init__(self, articles: StoredArticles, first_passage: np.ndarray, spans: np.ndarray,
+                 heading_ids: np.ndarray, headings: list[str]) -> None:
+        self._articles = articles
+        self._first_passage = first_passage
+        self._spans = spans
+        self._heading_ids = heading_ids
+        self._headings = headings
+
+    def _passage(self, i: int) -> Passage:
+        position = int(np.searchsorted(self._first_passage, i, side="right")) - 1
+        article = self._articles.at(position)
+        start, end = (int(x) for x in self._spans[i])
+        heading = int(self._heading_ids[i])
+        return Passage(article_id=article.id, ordinal=i - int(self._first_passage[position]),
+                       text=article.text[start:end], start=start, end=end,
+                       heading=None if heading < 0 else self._headings[heading])
+
+    @overload
+    def __getitem__(self, i: int) -> Passage: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Passage]: ...
+
+    def __getitem__(self, i: int | slice) -> Passage | list[Passage]:
+        if isinstance(i, slice):
+            return [self._passage(j) for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError("passage index out of range")
+        return self._passage(i)
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
