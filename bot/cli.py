@@ -58,7 +58,7 @@ def _load(settings: Settings, content: Path | None, quiet: bool) -> Library:
     progress = TerminalProgress(enabled=not quiet)
     # The saved index belongs to the configured collection; a one-off --content is built in memory.
     index_dir = settings.index_path if content is None else None
-    library = Library.load(content or settings.content_path, settings.retrieval(), progress, index_dir=index_dir)
+    library = Library.load(content or settings.content_path, settings.retrieval, progress, index_dir=index_dir)
     progress.finish(library.report)
     if not quiet:
         for skipped in library.report.skipped:

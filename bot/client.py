@@ -44,7 +44,8 @@ class QABot(commands.Bot):
         )
         self.settings = settings
         self.content = ContentStore(settings)
-        self.limiter = QuestionLimiter(settings.question_cooldown_rate, settings.question_cooldown_seconds)
+        self.limiter = QuestionLimiter(
+            settings.limits.question_cooldown_rate, settings.limits.question_cooldown_seconds)
         self.asking = Asking(self.content, self.limiter, settings.top_k)
         self.tree.on_error = self.on_app_command_error
 

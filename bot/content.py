@@ -119,7 +119,7 @@ class ContentStore:
         if self._was_folder and path.exists() and not path.is_dir():
             # A folder swapped for a file is an accident, not a new collection of one article.
             raise ReloadFailed(f"content path {str(path)!r} was a folder and is now a file")
-        settings, index_dir = self.settings.retrieval(), self.settings.index_path
+        settings, index_dir = self.settings.retrieval, self.settings.index_path
         try:
             if index_dir is not None and content_bytes(path) >= CHILD_BUILD_BYTES:
                 # A large build runs in a child process, with its own memory and its own GIL, and

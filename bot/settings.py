@@ -1,35 +1,72 @@
 """All of the bot's settings in one typed place.
 
-Sources, highest priority first: keyword arguments, environment variables (the field names in
-upper case; `DISCORD_TOKEN` also works for the token), a `.env` file, then the TOML file named by
-`BOT_CONFIG` (default `config/settings.toml`), then the defaults below.
+Sources, highest priority first: keyword arguments, environment variables (the field names in upper case;
+`DISCORD_TOKEN` also works for the token), a `.env` file, then the TOML file named by `BOT_CONFIG`
+(default `config/settings.toml`), then the defaults.
+
+Settings nest by concern: `retrieval` is retrieval's own `RetrievalSettings` (`[retrieval]`,
+`[retrieval.bm25]`, ... in the file; `RETRIEVAL__BM25__K1` in the environment, the path joined by "__")
+and `limits` the members' question limits. The flat names used before the nesting (`bm25_k1`,
+`no_answer_threshold`, ...; `RENAMED`) still work from every source, each with a warning naming its new name.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 import json
-from typing import Annotated, Literal
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
+    EnvSettingsSource,
     NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
 
-from retrieval import BM25Settings, RetrievalSettings
+from retrieval import RetrievalSettings
+
+log = logging.getLogger(__name__)
 
 DEFAULT_CONFIG = Path("config/settings.toml")
+NESTED_DELIMITER = "__"
+
+Place = tuple[str, ...]  # where a setting lives: ("retrieval", "bm25", "k1")
+
+
+class LimitSettings(BaseModel):
+    """How often each member may ask."""
+
+    model_config = ConfigDict(frozen=True)
+
+    question_cooldown_rate: int = Field(5, ge=1, description="Questions a member may ask per cooldown period.")
+    question_cooldown_seconds: float = Field(30.0, gt=0, description="Length of the cooldown period.")
+
+
+# The names settings had before they were nested, and their places now. They are still read from every
+# source, with a warning, so that config files, .env files and deployments written for them keep working.
+RENAMED: dict[str, Place] = {
+    "no_answer_threshold": ("retrieval", "min_coverage"),
+    "bm25_variant": ("retrieval", "bm25", "variant"),
+    "bm25_k1": ("retrieval", "bm25", "k1"),
+    "bm25_b": ("retrieval", "bm25", "b"),
+    "bm25_epsilon": ("retrieval", "bm25", "epsilon"),
+    "question_cooldown_rate": ("limits", "question_cooldown_rate"),
+    "question_cooldown_seconds": ("limits", "question_cooldown_seconds"),
+}
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True,
-        env_parse_none_str="", hide_input_in_errors=True,
+        env_parse_none_str="", hide_input_in_errors=True, env_nested_delimiter=NESTED_DELIMITER,
     )
 
     token: SecretStr | None = Field(
@@ -51,23 +88,20 @@ class Settings(BaseSettings):
                     "Empty to always rebuild.",
     )
 
-    top_k: int = Field(3, ge=1, le=10, description="How many passages /search and the no-answer hint consider.")
-    no_answer_threshold: float = Field(
-        0.5, ge=0, le=1,
-        description="Minimum share of a question's term weight the best passage must match to be quoted.",
+    top_k: int = Field(
+        3, ge=1, le=10,
+        description="How many of the best passages are considered for an answer and for the no-answer hint.",
     )
-    question_cooldown_rate: int = Field(5, ge=1, description="Questions a member may ask per cooldown period.")
-    question_cooldown_seconds: float = Field(30.0, gt=0, description="Length of the cooldown period.")
     message_content_intent: bool = Field(
         False, description="Request the privileged message-content intent (needed for answer channels)."
     )
-
-    bm25_variant: Literal["okapi", "bm25l", "bm25plus"] = "okapi"
-    bm25_k1: float = Field(1.5, gt=0)
-    bm25_b: float = Field(0.75, ge=0, le=1)
-    bm25_epsilon: float = Field(0.25, ge=0)
-
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    limits: LimitSettings = Field(default_factory=LimitSettings, description="How often each member may ask.")
+    # Its defaults are retrieval's own: nothing here restates them.
+    retrieval: RetrievalSettings = Field(
+        default_factory=RetrievalSettings, description="What is indexed and how questions are scored."
+    )
 
     @field_validator("answer_channel_ids", "moderator_role_ids", mode="before")
     @classmethod
@@ -103,26 +137,131 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        config = Path(os.environ.get("BOT_CONFIG", DEFAULT_CONFIG))
+        config = config_file()
         toml = TomlConfigSettingsSource(settings_cls, toml_file=config)
-        return init_settings, env_settings, dotenv_settings, toml
-
-    def retrieval(self) -> RetrievalSettings:
-        return RetrievalSettings(
-            min_coverage=self.no_answer_threshold,
-            bm25=BM25Settings(variant=self.bm25_variant, k1=self.bm25_k1, b=self.bm25_b, epsilon=self.bm25_epsilon),
+        # Each source's old names are moved within that source, so the usual priority still holds
+        # between sources: BM25_K1 in the environment beats [retrieval.bm25] k1 in the file.
+        return (
+            _OldNamesMoved(init_settings, Spelling("the keyword arguments", dotted)),
+            _OldNamesMoved(env_settings, Spelling("the environment", env_name)),
+            _OldNamesMoved(dotenv_settings, Spelling(".env", env_name)),
+            _OldNamesMoved(toml, Spelling(str(config), toml_place)),
         )
+
+
+def config_file() -> Path:
+    return Path(os.environ.get("BOT_CONFIG", DEFAULT_CONFIG))
+
+
+def dotted(path: Place) -> str:
+    return ".".join(path)
+
+
+def env_name(path: Place) -> str:
+    return NESTED_DELIMITER.join(path).upper()
+
+
+def toml_place(path: Place) -> str:
+    return f"`{path[-1]}` under [{'.'.join(path[:-1])}]" if len(path) > 1 else f"`{path[0]}`"
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """How one source writes a setting's name, for messages that point at the right line."""
+
+    where: str
+    name: Callable[[Place], str]
+
+
+class _OldNamesMoved(PydanticBaseSettingsSource):
+    """`source`, with the values it has under old flat names moved to their nested places, each with a warning.
+
+    Within one source a value under the new name wins over one under the old name.
+    """
+
+    def __init__(self, source: PydanticBaseSettingsSource, spelling: Spelling) -> None:
+        super().__init__(source.settings_cls)
+        self.source, self.spelling = source, spelling
+        self.__name__ = type(source).__name__  # what pydantic-settings files this source's values under
+
+    def _set_current_state(self, state: dict[str, Any]) -> None:
+        self.source._set_current_state(state)
+
+    def _set_settings_sources_data(self, states: dict[str, dict[str, Any]]) -> None:
+        self.source._set_settings_sources_data(states)
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # unused: __call__ reads the whole source at once
+
+    def __call__(self) -> dict[str, Any]:
+        data = dict(self.source())
+        old = {name: data.pop(name) for name in RENAMED if name in data}
+        if isinstance(self.source, EnvSettingsSource):
+            # Environment sources read only the names the model declares: look the old ones up.
+            for name in RENAMED:
+                value = self.source.env_vars.get(name)
+                if value is not None:
+                    old.setdefault(name, value)
+        for name, value in old.items():
+            self._move(data, name, value)
+        return data
+
+    def _move(self, data: dict[str, Any], name: str, value: Any) -> None:
+        path = RENAMED[name]
+        node = data
+        for key in path[:-1]:
+            child = node.get(key, {})
+            if isinstance(child, BaseModel):
+                child = child.model_dump(exclude_unset=True)
+            if not isinstance(child, dict):  # the whole group given at once (JSON): it holds the new value
+                self._warn_both(name, path, value, child)
+                return
+            node[key] = node = dict(child)  # a copy: the source's own data stays as it was
+        if path[-1] in node:
+            self._warn_both(name, path, value, node[path[-1]])
+            return
+        node[path[-1]] = value
+        new = self.spelling.name(path)
+        log.warning("settings: %s in %s is an old name: it still works for now, but use %s instead",
+                    self.spelling.name((name,)), self.spelling.where, new)
+
+    def _warn_both(self, name: str, path: Place, old_value: Any, new_value: Any) -> None:
+        log.warning("settings: %s and its old name %s are both given in %s: using %s (%r), ignoring %s (%r)",
+                    self.spelling.name(path), self.spelling.name((name,)), self.spelling.where,
+                    self.spelling.name(path), new_value, self.spelling.name((name,)), old_value)
+
+
+def _field_path(loc: tuple[int | str, ...]) -> Place:
+    """The part of an error's location that names settings (not list indexes or union members)."""
+    path: list[str] = []
+    model: type[BaseModel] | None = Settings
+    for part in loc:
+        fields = model.model_fields if model is not None else {}
+        name = next((n for n, f in fields.items() if part == n or part == f.validation_alias
+                     or (isinstance(f.validation_alias, AliasChoices) and part in f.validation_alias.choices)), None)
+        if name is None:
+            break
+        path.append(str(part) if not path else name)  # at the top, as given: `discord_token` or `token`
+        annotation = fields[name].annotation
+        model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    return tuple(path)
+
+
+OLD_NAMES: dict[Place, str] = {path: name for name, path in RENAMED.items()}
 
 
 def describe_errors(error: ValidationError) -> str:
     """A settings error as a user can act on it: the field, the problem, and where to fix it."""
     lines = ["Invalid settings:"]
     for item in error.errors():
-        field = str(item["loc"][0]) if item["loc"] else "settings"
+        path = _field_path(tuple(item["loc"]))
+        field = dotted(path) if path else "settings"
         # Never echo what was given for the token: it is a secret even when it is malformed.
-        given = "" if field in ("token", "discord_token") else f" (got {item.get('input')!r})"
-        lines.append(
-            f"  {field}: {item['msg']}{given}. Fix {field.upper()} in the environment or .env, "
-            f"or `{field}` in {os.environ.get('BOT_CONFIG', DEFAULT_CONFIG)}."
-        )
+        given = "" if path[:1] in (("token",), ("discord_token",)) else f" (got {item.get('input')!r})"
+        fix = (f" Fix {env_name(path)} in the environment or .env, or {toml_place(path)} in {config_file()}"
+               if path else f" Check {config_file()}, the environment and .env")
+        old = OLD_NAMES.get(path)
+        if old:
+            fix += f" (or its old name, {old.upper()} / `{old}`, if that is what is set)"
+        lines.append(f"  {field}: {item['msg']}{given}.{fix}.")
     return "\n".join(lines)
