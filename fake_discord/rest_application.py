@@ -11,7 +11,7 @@ from aiohttp import web
 from .interaction_payloads import command_payload
 from .payloads import Json, application_payload, client_user_payload, user_payload
 from .responses import UNKNOWN_COMMAND, UNKNOWN_USER, ApiError, invalid_form_body, json_response, no_content, unknown
-from .server import API_PREFIX, json_body, request_json, snowflake_param
+from .server import API_PREFIX, json_body, request_json, resource_routes, snowflake_param
 
 if TYPE_CHECKING:
     from .fake import FakeDiscord
@@ -51,14 +51,10 @@ class ApplicationRoutes:
         ]
         for scope in ("", "/guilds/{guild_id}"):
             base = f"{p}/applications/{{application_id}}{scope}/commands"
-            routes += [
-                web.get(base, self.list_commands),
-                web.put(base, self.bulk_overwrite),
-                web.post(base, self.create_command),
-                web.get(f"{base}/{{command_id}}", self.get_command),
-                web.patch(f"{base}/{{command_id}}", self.edit_command),
-                web.delete(f"{base}/{{command_id}}", self.delete_command),
-            ]
+            routes.append(web.put(base, self.bulk_overwrite))
+            routes += resource_routes(base, f"{base}/{{command_id}}", list_items=self.list_commands,
+                                      create=self.create_command, get=self.get_command, edit=self.edit_command,
+                                      delete=self.delete_command)
         return routes
 
     async def me(self, request: web.Request) -> web.Response:

@@ -19,7 +19,7 @@ from .responses import (
     no_content,
     unknown,
 )
-from .server import API_PREFIX, json_body, snowflake_param, uploaded_files
+from .server import API_PREFIX, json_body, resource_routes, snowflake_param, uploaded_files
 
 if TYPE_CHECKING:
     from .fake import FakeDiscord
@@ -35,11 +35,8 @@ class ChannelRoutes:
         guild = f"{API_PREFIX}/guilds/{{guild_id}}"
         return [
             web.get(channel, self.get_channel),
-            web.get(f"{channel}/messages", self.list_messages),
-            web.post(f"{channel}/messages", self.create_message),
-            web.get(message, self.get_message),
-            web.patch(message, self.edit_message),
-            web.delete(message, self.delete_message),
+            *resource_routes(f"{channel}/messages", message, list_items=self.list_messages, create=self.create_message,
+                             get=self.get_message, edit=self.edit_message, delete=self.delete_message),
             web.put(f"{message}/reactions/{{emoji}}/@me", self.add_reaction),
             web.delete(f"{message}/reactions/{{emoji}}/@me", self.remove_reaction),
             web.post(f"{channel}/typing", self.typing),

@@ -40,7 +40,7 @@ from .responses import (
     no_content,
     unknown,
 )
-from .server import API_PREFIX, json_body, snowflake_param, uploaded_files
+from .server import API_PREFIX, json_body, resource_routes, snowflake_param, uploaded_files
 
 if TYPE_CHECKING:
     from .fake import FakeDiscord
@@ -65,10 +65,8 @@ class InteractionRoutes:
         webhook = f"{API_PREFIX}/webhooks/{{application_id}}/{{token}}"
         return [
             web.post(f"{API_PREFIX}/interactions/{{interaction_id}}/{{token}}/callback", self.callback),
-            web.post(webhook, self.execute),
-            web.get(f"{webhook}/messages/{{message_id}}", self.get_message),
-            web.patch(f"{webhook}/messages/{{message_id}}", self.edit_message),
-            web.delete(f"{webhook}/messages/{{message_id}}", self.delete_message),
+            *resource_routes(webhook, f"{webhook}/messages/{{message_id}}", create=self.execute, get=self.get_message,
+                             edit=self.edit_message, delete=self.delete_message),
         ]
 
     def _metadata(self, handle: InteractionHandle) -> Json:

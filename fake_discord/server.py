@@ -220,3 +220,17 @@ def snowflake_param(request: web.Request, name: str) -> int:
         return int(request.match_info[name])
     except ValueError:
         raise ApiError(404, 0, "404: Not Found") from None
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def resource_routes(collection: str, item: str, *, list_items: Handler | None = None, create: Handler | None = None,
+                    get: Handler | None = None, edit: Handler | None = None,
+                    delete: Handler | None = None) -> list[web.RouteDef]:
+    """A REST resource's routes: GET (list) and POST (create) on the collection, GET, PATCH (edit) and
+    DELETE on one item at ``item``; only the handlers given are routed."""
+    routes = [(web.get, collection, list_items), (web.post, collection, create), (web.get, item, get),
+              (web.patch, item, edit), (web.delete, item, delete)]
+    return [route(path, handler) for route, path, handler in routes if handler is not None]
+
