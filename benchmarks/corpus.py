@@ -1,9 +1,10 @@
-"""A realistic benchmark collection: real passages, grown to any size, tokenized once with our Analyzer.
+"""Real text for the benchmarks, grown to any size: here as a tokenized collection for the speed benchmark.
 
 Real text comes from the shared evaluation sets (news, speeches, abstracts), split with our own
 passage splitter. Past the real passage count, new passages join the opening sentences of one
-real passage to the closing sentences of another, chosen with a seeded generator: every passage
-is distinct, lengths and word frequencies stay those of real text, and no sentence is tokenized
+real passage to the closing sentences of another (`recombined`, which the content folders of the
+load and store benchmarks are grown with too), chosen with a seeded generator: every passage is
+distinct, lengths and word frequencies stay those of real text, and no sentence is tokenized
 twice. Queries are real questions from the same sets, a few single words of chosen frequency,
 and some with a word no passage contains.
 """
@@ -12,22 +13,24 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
 from retrieval.analyzer import Analyzer
-from retrieval.passages import split_passages
 from retrieval.models import Article
+from retrieval.passages import split_passages
 from retrieval.readers import SkipFile, read_file
 from retrieval.sentences import sentence_spans
 
 Tokens = list[list[str]]
 # A passage as its token segments: title and subheading first, then one segment per sentence.
 Segments = list[list[str]]
+Sentence = TypeVar("Sentence")
 
 _UNKNOWN_WORDS = ("qzxvyl", "blorptangle", "vexmirquan", "zumbrelk")
 
@@ -49,6 +52,37 @@ def shared_articles(data: Path) -> Iterator[tuple[str, list[Article]]]:
         yield file.parent.name, articles
 
 
+def sentences(text: str) -> list[str]:
+    """A passage's sentences, white space folded (a passage may span paragraphs)."""
+    return [" ".join(text[a:b].split()) for a, b in sentence_spans(text)]
+
+
+def recombined(passages: Sequence[Sequence[Sentence]], rng: np.random.Generator,
+               count: int) -> Iterator[tuple[int, list[Sentence]]]:
+    """Up to `count` new passages, each the opening sentences of one of `passages` (at least one) followed
+    by the closing sentences of another (at least one, where it has any): `(index of the first, sentences)`.
+
+    Seeded by `rng`; never a passage with itself, never the same two cuts twice. Stops early only when a
+    whole round of draws finds nothing new (too few passages for `count`)."""
+    seen: set[tuple[int, int, int, int]] = set()
+    made = 0
+    while made < count:
+        batch = count - made
+        firsts, seconds = rng.integers(0, len(passages), batch), rng.integers(0, len(passages), batch)
+        cuts, resumes = rng.random(batch), rng.random(batch)
+        before = made
+        for a, b, cut, resume in zip(firsts.tolist(), seconds.tolist(), cuts.tolist(), resumes.tolist()):
+            first, second = passages[a], passages[b]
+            keep, skip = 1 + int(cut * len(first)), int(resume * len(second))
+            if a == b or (a, keep, b, skip) in seen:
+                continue
+            seen.add((a, keep, b, skip))
+            made += 1
+            yield a, [*first[:keep], *second[skip:]]
+        if made == before:
+            return
+
+
 def _real_passages(data: Path, analyzer: Analyzer, enough: int) -> list[Segments]:
     """Passages of every set in turn, until there are `enough` of them (all, for large sizes)."""
     found: list[Segments] = []
@@ -58,8 +92,7 @@ def _real_passages(data: Path, analyzer: Analyzer, enough: int) -> list[Segments
         for article in articles:
             for passage in split_passages(article):
                 head = analyzer(" ".join(filter(None, (article.title, passage.heading))))
-                sentences = [analyzer(passage.text[a:b]) for a, b in sentence_spans(passage.text)]
-                found.append([head, *filter(None, sentences)])
+                found.append([head, *filter(None, map(analyzer, sentences(passage.text)))])
     return found
 
 
@@ -91,23 +124,9 @@ def _grow(real: list[Segments], size: int, rng: np.random.Generator) -> Tokens:
     flat = [list(chain.from_iterable(p)) for p in real]
     if size <= len(flat):
         return [flat[i] for i in np.sort(rng.permutation(len(flat))[:size])]
-    passages = flat
-    seen: set[tuple[int, int, int, int]] = set()
-    while len(passages) < size:
-        batch = size - len(passages)
-        firsts, seconds = rng.integers(0, len(real), batch), rng.integers(0, len(real), batch)
-        cuts, resumes = rng.random(batch), rng.random(batch)
-        for a, b, cut, resume in zip(firsts.tolist(), seconds.tolist(), cuts.tolist(), resumes.tolist()):
-            first, second = real[a], real[b]
-            # Keep the first passage's title and at least one of its sentences, and at least one of the second's.
-            i = 2 + int(cut * (len(first) - 1)) if len(first) > 1 else 1
-            j = 1 + int(resume * (len(second) - 1)) if len(second) > 1 else 1
-            key = (a, i, b, j)
-            if a == b or key in seen:
-                continue
-            seen.add(key)
-            passages.append(list(chain.from_iterable(first[:i] + second[j:])))
-    return passages
+    # The first passage's title and subheading lead; the sentences are recombined.
+    grown = recombined([p[1:] for p in real], rng, size - len(flat))
+    return flat + [list(chain.from_iterable([real[a][0], *joined])) for a, joined in grown]
 
 
 def _frequency_queries(passages: Tokens, rng: np.random.Generator, count: int) -> Tokens:

@@ -11,13 +11,14 @@ import argparse
 import gc
 import importlib.util
 import json
-import resource
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+
+from .common import rss_mb
 
 ENGINES = ("ours", "rank-bm25", "bm25s")
 # The field's fastest (Rust, block-max WAND), for reference only: its own BM25 (Lucene's, k1=1.2, b=0.75),
@@ -48,13 +49,6 @@ def _load_passages(folder: Path, as_ids: bool) -> tuple[list[list], list[str]]:
     flat = list(map(shared.__getitem__, ids.tolist()))
     passages = [flat[a:b] for a, b in zip(offsets, offsets[1:])]
     return passages, terms
-
-
-def _rss_mb(field: str) -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _reset_peak() -> None:
@@ -135,12 +129,12 @@ def run(engine: str, folder: Path, timed: int, exact: int) -> dict:
     passages, terms = _load_passages(folder, as_ids=engine in ("ours", "bm25s"))
     queries = json.loads((folder / "queries.json").read_text())
     gc.collect()
-    baseline = _rss_mb("VmRSS")
+    baseline = rss_mb()["rss"]
     _reset_peak()
     started = time.perf_counter()
     query, scores = _build(engine, passages, terms, folder)
     build_seconds = time.perf_counter() - started
-    peak = _rss_mb("VmHWM") - baseline
+    peak = rss_mb()["peak"] - baseline
     # No engine needs the tokens once built; held through the queries, they slowed ours (p95 +25 %).
     del passages
     gc.collect()

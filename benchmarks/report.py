@@ -1,30 +1,11 @@
-"""What the benchmarks print and write: the machine they ran on, and their part of benchmarks/README.md."""
+"""The benchmarks' part of benchmarks/README.md: a subsection of its Speed section, rewritten in place."""
 
 from __future__ import annotations
 
-import os
-import platform
 import re
 from pathlib import Path
 
-import numpy as np
-
 SECTION = "## Speed"
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    memory = "unknown RAM"
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
-        kib = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                       if line.startswith("MemTotal")))
-        memory = f"{kib / 2**20:.0f} GB RAM"
-    except (OSError, StopIteration, ValueError):
-        pass
-    return (f"{os.cpu_count()} cores ({cpu}), {memory}, Python {platform.python_version()}, "
-            f"numpy {np.__version__}")
 
 
 def update_readme(path: Path, subsection: str, body: str) -> None:

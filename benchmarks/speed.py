@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 
 from . import corpus, engines
-from .report import machine, update_readme
+from .common import DATA, ROOT, machine
+from .report import update_readme
 
-ROOT = Path(__file__).resolve().parent.parent
 # Above this size rank-bm25 (a full scan per query, ~1.4 s at a million passages) is timed on a sample.
 RANK_FULL_UP_TO = 20_000
 
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--passages", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--queries", type=int, default=300)
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data",
+    parser.add_argument("--data", type=Path, default=DATA,
                         help="the shared evaluation sets (default: ../shared/data); synthetic text if absent")
     parser.add_argument("--rank-sample", type=int, default=20, help="queries timed on rank-bm25 at large sizes")
     parser.add_argument("--exact", type=int, default=5, help="queries whose full scores are compared")

@@ -15,16 +15,16 @@ import json
 import subprocess
 import sys
 import tempfile
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
 
 from retrieval.passages import split_passages
-from retrieval.sentences import sentence_spans
 
-from .corpus import shared_articles
-from .report import machine, update_readme
-from .speed import ROOT
+from .common import DATA, ROOT, machine
+from .corpus import recombined, sentences, shared_articles
+from .report import update_readme
 
 _PARAGRAPHS_PER_ARTICLE = 5
 _ARTICLES_PER_FILE = 5000
@@ -44,33 +44,18 @@ print(json.dumps({"seconds": loaded, "from_cache": library.report.from_cache, "p
 """
 
 
-def _sentences(data: Path) -> list[list[str]]:
-    """The sentences of every real passage, passage by passage."""
-    found = []
-    for _, articles in shared_articles(data):
-        for article in articles:
-            for passage in split_passages(article):
-                sentences = [passage.text[a:b] for a, b in sentence_spans(passage.text)]
-                if sentences:
-                    found.append(sentences)
-    return found
-
-
 def write_content(folder: Path, paragraphs: int, data: Path, seed: int = 0) -> None:
     """Articles of recombined real paragraphs: the first sentences of one, the last of another."""
-    real = _sentences(data)
-    rng = np.random.default_rng(seed)
+    real = [found for _, articles in shared_articles(data) for article in articles
+            for passage in split_passages(article) if (found := sentences(passage.text))]
+    grown = recombined(real, np.random.default_rng(seed), paragraphs)
     articles = paragraphs // _PARAGRAPHS_PER_ARTICLE
-    firsts = rng.integers(0, len(real), (articles, _PARAGRAPHS_PER_ARTICLE))
-    seconds = rng.integers(0, len(real), (articles, _PARAGRAPHS_PER_ARTICLE))
     for start in range(0, articles, _ARTICLES_PER_FILE):
         lines = []
         for n in range(start, min(start + _ARTICLES_PER_FILE, articles)):
-            text = "\n\n".join(
-                " ".join(real[a][: max(1, len(real[a]) // 2)] + real[b][len(real[b]) // 2:])
-                for a, b in zip(firsts[n].tolist(), seconds[n].tolist())
-            )
-            lines.append(json.dumps({"id": f"article-{n}", "title": real[int(firsts[n][0])][0][:80], "text": text}))
+            article = list(islice(grown, _PARAGRAPHS_PER_ARTICLE))
+            text = "\n\n".join(" ".join(joined) for _, joined in article)
+            lines.append(json.dumps({"id": f"article-{n}", "title": real[article[0][0]][0][:80], "text": text}))
         (folder / f"articles-{start // _ARTICLES_PER_FILE:04d}.jsonl").write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -84,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--paragraphs", type=int, default=780_000,
                         help="paragraphs to write (the default gives about a million passages)")
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--write", action="store_true", help="update benchmarks/README.md")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bm25-store-") as work:

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.load import DATA, NEW_ARTICLE_TITLE, LoadConfig, run_in_process, run_separate, stage_content
+from benchmarks.common import DATA
+from benchmarks.load.config import LoadConfig
+from benchmarks.load.content import NEW_ARTICLE_TITLE, stage_content
+from benchmarks.load.run import run_in_process, run_separate
 
 SECONDS, RATE = 2.0, 5.0
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from benchmarks import engines, speed
-
-SHARED = speed.ROOT.parent / "shared" / "data"
+from benchmarks.common import DATA as SHARED
 
 
 @pytest.mark.parametrize("data", [
