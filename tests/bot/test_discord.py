@@ -35,7 +35,7 @@ def content(tmp_path: Path) -> Path:
 
 def settings_for(fake: FakeDiscord, content: Path, **overrides) -> Settings:
     values = dict(token=fake.token, content_path=content, dev_guild_id=fake.guild.id, index_path=content.parent / "index",
-                  question_cooldown_rate=100, question_cooldown_seconds=1.0)
+                  limits={"question_cooldown_rate": 100, "question_cooldown_seconds": 1.0})
     values.update(overrides)
     return Settings(_env_file=None, **values)
 
@@ -243,7 +243,7 @@ async def test_mentions_inside_articles_and_questions_never_ping(fake_discord, c
 
 
 async def test_a_member_asking_too_fast_gets_a_friendly_cooldown_notice(fake_discord, content):
-    async with running(fake_discord, content, question_cooldown_rate=2, question_cooldown_seconds=60):
+    async with running(fake_discord, content, limits={"question_cooldown_rate": 2, "question_cooldown_seconds": 60}):
         for _ in range(2):
             assert not (await (await fake_discord.invoke_slash("ask", {"question": SHCHYOGOLEV_Q})).answer())[
                 "flags"] & EPHEMERAL

@@ -102,8 +102,8 @@ def test_a_bad_nested_value_names_its_place_its_variable_and_its_table(monkeypat
     with pytest.raises(ValidationError) as error:
         Settings()
     message = describe_errors(error.value)
-    assert "retrieval.bm25.k1:" in message and "'steep'" in message
-    assert "RETRIEVAL__BM25__K1" in message and "`k1` under [retrieval.bm25] in" in message and "settings.toml" in message
+    assert "retrieval.bm25.k1:" in message and "'steep'" in message and "RETRIEVAL__BM25__K1" in message
+    assert "`k1` under [retrieval.bm25] in" in message and "settings.toml" in message
 
 
 def test_nested_settings_come_from_the_environment_joined_by_double_underscores(monkeypatch):
