@@ -19,8 +19,9 @@ import discord
 from retrieval import Answer
 from retrieval.understand import FollowUp
 
+from .answer_queue import Busy
 from .content import ContentStore
-from .limits import MAX_QUESTION_CHARS, Busy, QuestionLimiter, QuestionTooLong
+from .limits import MAX_QUESTION_CHARS, QuestionLimiter, QuestionTooLong
 from .render import (
     ERROR_MESSAGE,
     answer_embed,

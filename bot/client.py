@@ -10,10 +10,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from .answer_queue import Busy
 from .asking import Asking
 from .content import ContentStore, ReloadFailed
 from .exts import EXTENSIONS
-from .limits import Busy, QuestionLimiter, QuestionTooLong
+from .limits import QuestionLimiter, QuestionTooLong
 from .render import ERROR_MESSAGE, NO_MENTIONS, too_fast_message
 from .settings import Settings
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import logging
 import multiprocessing
 import os
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,27 +17,13 @@ from retrieval import Answer, ContentError, Library, LoadReport, RetrievalSettin
 from retrieval.diff import LibraryDiff, diff_articles
 from retrieval.understand import FollowUp
 
-from .limits import Busy
+from .answer_queue import AnswerQueue
 from .settings import Settings
-
-log = logging.getLogger(__name__)
 
 # About 15,000 passages of text. Below it a build takes a second or two on a worker thread; above it,
 # a thread's build competes with the event loop for the GIL for minutes (seconds-long stalls were
 # measured at a million passages), so the build moves to a child process.
 CHILD_BUILD_BYTES = 16 * 2**20
-# Above this many passages answering a question (BM25, then re-ranking its best candidates) takes
-# milliseconds: run it on a worker thread so the gateway heartbeat and other members' questions are
-# never held up behind it.
-THREADED_SEARCH_PASSAGES = 20_000
-# A question that would wait longer than this behind the others is refused at once ("busy") rather
-# than answered late: past capacity a queue only grows (measured at a million passages and 50
-# questions a second: answers minutes late, interactions expired). With 2 s, admitted questions
-# waited ~1.7 s and a /ask deferred at 2 s could still miss Discord's 3 s under event-loop lag.
-MAX_QUEUE_SECONDS = 1.0
-# Refusals are logged as one count per this many seconds: a line each would flood the log just when
-# the bot is overloaded, and none would leave the operator unaware that members are being turned away.
-BUSY_LOG_SECONDS = 60.0
 
 
 def content_bytes(path: Path) -> int:
@@ -89,20 +74,17 @@ class ReloadResult:
 
 
 class ContentStore:
-    """Holds the current `Library`. Reloads build a new one off the event loop and swap it in whole."""
+    """Holds the current `Library`. Reloads build a new one off the event loop and swap it in whole.
 
-    def __init__(self, settings: Settings) -> None:
+    Questions are answered from the current library through `queue` (an `AnswerQueue`).
+    """
+
+    def __init__(self, settings: Settings, queue: AnswerQueue | None = None) -> None:
         self.settings = settings
+        self.queue = queue or AnswerQueue()
         self._library: Library | None = None
         self._reload_lock = asyncio.Lock()
         self._was_folder: bool | None = None
-        # Answers run one at a time on their own thread (they hold the GIL; more threads would only
-        # take turns), so the queue's length times one answer's time is how long a new one would wait.
-        self._answering = ThreadPoolExecutor(1, thread_name_prefix="answer")
-        self._queued = 0
-        self._answer_seconds = 0.0  # moving average
-        self._refused = 0  # told "busy" since the last log line
-        self._refusals_logged_at: float | None = None
 
     @property
     def library(self) -> Library:
@@ -166,39 +148,7 @@ class ContentStore:
     async def answer(self, question: str, k: int, follow_up: FollowUp | None = None) -> Answer:
         """Answer from the current library (`Library.answer`: `follow_up` is the answer the question replies to);
         raises `Busy` when the question would wait too long."""
-        library = self.library
-        if len(library.passages) < THREADED_SEARCH_PASSAGES:
-            return library.answer(question, k, follow_up)
-        wait = self._queued * self._answer_seconds
-        if wait > MAX_QUEUE_SECONDS:
-            self._count_refusal()
-            raise Busy(wait)
-        self._queued += 1
-        try:
-            answer, seconds = await asyncio.get_running_loop().run_in_executor(
-                self._answering, _timed_answer, library, question, k, follow_up)
-        finally:
-            self._queued -= 1
-        self._answer_seconds = 0.8 * self._answer_seconds + 0.2 * seconds if self._answer_seconds else seconds
-        return answer
-
-    def _count_refusal(self) -> None:
-        self._refused += 1
-        now = time.monotonic()
-        last = self._refusals_logged_at
-        if last is None or now - last >= BUSY_LOG_SECONDS:
-            since = "" if last is None else f" in the last {now - last:.0f} s"
-            log.warning("over capacity: told %d question(s) to ask again%s (an answer takes %.0f ms, %d waiting); "
-                        "more CPU or a smaller collection would serve them",
-                        self._refused, since, self._answer_seconds * 1000, self._queued)
-            self._refused, self._refusals_logged_at = 0, now
+        return await self.queue.answer(self.library, question, k, follow_up)
 
     def close(self) -> None:
-        if self._refused:
-            log.warning("over capacity: told %d more question(s) to ask again before stopping", self._refused)
-        self._answering.shutdown(wait=False, cancel_futures=True)
-
-
-def _timed_answer(library: Library, question: str, k: int, follow_up: FollowUp | None) -> tuple[Answer, float]:
-    started = time.perf_counter()
-    return library.answer(question, k, follow_up), time.perf_counter() - started
+        self.queue.close()

@@ -3,7 +3,6 @@ message replies, so a flood of mentions never pushes the bot into Discord's glob
 
 from __future__ import annotations
 
-import math
 import time
 
 from discord.app_commands import AppCommandError
@@ -82,10 +81,3 @@ class QuestionTooLong(AppCommandError):
     def __init__(self) -> None:
         super().__init__(f"That's too long for a question: please keep it under {MAX_QUESTION_CHARS} characters.")
 
-
-class Busy(AppCommandError):
-    """More questions are already waiting than the bot can answer within a few seconds."""
-
-    def __init__(self, retry_after: float) -> None:
-        self.retry_after = retry_after
-        super().__init__(f"I'm answering a lot of questions right now: please ask again in {math.ceil(retry_after)} s.")

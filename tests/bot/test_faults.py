@@ -187,13 +187,12 @@ async def test_past_capacity_questions_are_told_the_bot_is_busy_at_once_not_answ
     import asyncio
     import time
 
-    import bot.content as content_module
+    from bot.answer_queue import AnswerQueue
 
-    # Every answer takes 0.3 s on the answering thread (as a large collection can); a question that would
-    # wait more than 0.5 s behind the others is refused.
-    monkeypatch.setattr(content_module, "THREADED_SEARCH_PASSAGES", 0)
-    monkeypatch.setattr(content_module, "MAX_QUEUE_SECONDS", 0.5)
     async with running(fake_discord, content) as bot:
+        # Every answer takes 0.3 s on the answering thread (as a large collection can); a question that would
+        # wait more than 0.5 s behind the others is refused.
+        bot.content.queue = AnswerQueue(threaded_from_passages=0, max_wait_seconds=0.5)
         library = bot.content.library
         real_answer = library.answer
 
@@ -232,6 +231,6 @@ async def test_past_capacity_questions_are_told_the_bot_is_busy_at_once_not_answ
     assert_allows_no_mentions(fake_discord)
     # The operator hears of every refusal, in a count at most once a minute (and the rest at shutdown),
     # not in a line each.
-    over = [r for r in caplog.records if r.name == "bot.content" and "over capacity" in r.getMessage()]
+    over = [r for r in caplog.records if r.name == "bot.answer_queue" and "over capacity" in r.getMessage()]
     assert 1 <= len(over) <= 2 and all(r.levelno == logging.WARNING for r in over)
     assert sum(int(re.search(r"told (\d+)", r.getMessage())[1]) for r in over) == len(busy) + 1  # + the /ask
