@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import multiprocessing
-import os
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from retrieval import Answer, ContentError, Library, LoadReport, RetrievalSettings
 from retrieval.diff import LibraryDiff, diff_articles
+from retrieval.ingest import content_files
 from retrieval.understand import FollowUp
 
 from .answer_queue import AnswerQueue
@@ -27,14 +27,11 @@ CHILD_BUILD_BYTES = 16 * 2**20
 
 
 def content_bytes(path: Path) -> int:
-    """Total size of the files under `path`: a cheap forecast of how long building will take."""
-    if path.is_file():
-        return path.stat().st_size
+    """Total size of the files the readers read under `path`: a cheap forecast of how long building will take."""
     total = 0
-    for folder, _, files in os.walk(path):
-        for name in files:
-            with suppress(OSError):
-                total += (Path(folder) / name).stat().st_size
+    for file in content_files(path):
+        with suppress(OSError):
+            total += file.stat().st_size
     return total
 
 
