@@ -221,14 +221,13 @@ class _OldNamesMoved(PydanticBaseSettingsSource):
             self._warn_both(name, path, value, node[path[-1]])
             return
         node[path[-1]] = value
-        new = self.spelling.name(path)
         log.warning("settings: %s in %s is an old name: it still works for now, but use %s instead",
-                    self.spelling.name((name,)), self.spelling.where, new)
+                    self.spelling.name((name,)), self.spelling.where, self.spelling.name(path))
 
     def _warn_both(self, name: str, path: Place, old_value: Any, new_value: Any) -> None:
+        old, new = self.spelling.name((name,)), self.spelling.name(path)
         log.warning("settings: %s and its old name %s are both given in %s: using %s (%r), ignoring %s (%r)",
-                    self.spelling.name(path), self.spelling.name((name,)), self.spelling.where,
-                    self.spelling.name(path), new_value, self.spelling.name((name,)), old_value)
+                    new, old, self.spelling.where, new, new_value, old, old_value)
 
 
 def _field_path(loc: tuple[int | str, ...]) -> Place:
