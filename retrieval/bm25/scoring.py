@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class BM25Settings(BaseModel):
@@ -14,10 +14,10 @@ class BM25Settings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     variant: Literal["okapi", "bm25l", "bm25plus"] = "okapi"
-    k1: float = 1.5
-    b: float = 0.75
-    epsilon: float = 0.25
-    delta: float | None = None
+    k1: float = Field(1.5, gt=0, description="Term frequency saturation.")
+    b: float = Field(0.75, ge=0, le=1, description="Length normalization: 0 none, 1 full.")
+    epsilon: float = Field(0.25, ge=0, description="BM25Okapi's floor for negative idf, as a share of the mean idf.")
+    delta: float | None = Field(None, ge=0, description="BM25L/BM25Plus's delta (None: rank-bm25's own).")
 
     @model_validator(mode="after")
     def _default_delta(self) -> BM25Settings:

@@ -257,3 +257,9 @@ def test_top_k_follows_exact_scores_where_float32_partial_sums_would_misorder(da
     ids, values = index.top_k(query, k)
     assert ids.tolist() == expected
     np.testing.assert_array_equal(values, scores[expected])
+
+
+@pytest.mark.parametrize("values", [{"k1": 0}, {"b": 1.5}, {"b": -0.1}, {"epsilon": -1}, {"delta": -0.5}])
+def test_parameters_rank_bm25_cannot_use_are_refused(values):
+    with pytest.raises(ValueError):
+        BM25Settings(**values)
