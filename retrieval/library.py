@@ -14,6 +14,7 @@ from .highlight import best_sentences
 from .ingest import ContentError, Progress, read_content
 from .models import Answer, Article, Hit, LoadReport, Passage
 from .no_answer import coverage, term_weights
+from .no_answer import score as answerable_score
 from .passages import indexed_text, split_passages
 from .progress import LoadProgress, PassageProgress, counted
 from .question import Question
@@ -221,7 +222,8 @@ class Library:
         query = Question(terms, self._weights(terms))
         hits = [self._hit(i, score, query) for i, score in zip(ids, scores)]
         coverage = self._coverage(terms, ids[0]) if hits else 0.0
-        no_answer = not hits or coverage < self.settings.min_coverage
+        # The no-answer model (no_answer.py) judges the best hit; min_coverage is its threshold.
+        no_answer = not hits or answerable_score(self, terms, ids[0], scores[0]) < self.settings.min_coverage
         return Answer(question=question, hits=hits, no_answer=no_answer, coverage=coverage, nothing_to_search=not terms)
 
     def passage_hit(self, article_id: str, ordinal: int, question: str = "") -> Hit | None:
@@ -234,10 +236,13 @@ class Library:
         return self._hit(passage, score, Question(terms, self._weights(terms)))
 
     def covers(self, search: str, hit: Hit) -> bool:
-        """Whether `hit` matches enough of `search` to be quoted for it (the no-answer rule)."""
+        """Whether `hit` would be quoted for `search` as its best hit (the no-answer model's decision)."""
         terms = self.analyzer(search)
         passage = self._first_passage[hit.article.id] + hit.passage.ordinal
-        return bool(terms) and self._coverage(terms, passage) >= self.settings.min_coverage
+        if not terms:
+            return False
+        score = float(self.index.scores_of(terms, [passage])[0])
+        return answerable_score(self, terms, passage, score) >= self.settings.min_coverage
 
     def words(self, text: str) -> list[str]:
         """`text`'s words, normalized as the index sees them but not stemmed (names, titles)."""

@@ -1,18 +1,70 @@
 """Whether the best passage answers a question, or the bot should say that nothing does.
 
-Today's rule: the best passage's coverage, the share of the question's term weight among its indexed
-terms, must reach `RetrievalSettings.min_coverage`.
+A small learned model decides: `features` describes the question's searched terms and its best hit, and
+`answerable` turns that into a probability-like score in 0..1; the library quotes the hit when the score
+reaches `RetrievalSettings.min_coverage`. The model is fitted by `benchmarks/no_answer_fit.py` on the
+tuning parts of the public sets and written, as plain arrays, to `no_answer_model.py`; here it is only
+evaluated, with numpy.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+import numpy as np
+
+from .analyzer import Analyzer
 from .bm25 import BM25Index
+from .models import Article, Passage
+from .question import Question
+from .rerank import best_sentence_share, pair_share
+from .sentences import analyzed_sentences
+
+from . import no_answer_model as _model
+
+_TREES = np.arange(len(_model.FEATURE))
 
 # In coverage, a question term weighs this plus its idf: every word counts, a rare one up to about twice
 # as much. By idf alone, in a collection about one topic the topic's words (in every passage) weigh
 # nothing and an unseen "how many" weighs most: one SQuAD article as a library declined 27 % of its own
 # questions, against 9 % for all 2,067 paragraphs. Chosen on SQuAD's tuning articles (benchmarks/README.md).
 COVERAGE_BASE_WEIGHT = 8.0
+
+# The features, in the order of `features`' vector, and what each one is. "idf" is a term's match weight
+# (Lucene's idf, `term_weights`); "one-passage idf" that of a term found in a single passage of this
+# collection, the most a known term can weigh, so that shares of it mean the same at every size.
+FEATURES = (
+    "coverage",  # share of the question's weight in the passage's indexed terms, a term weighing 8 + idf (0..1)
+    "coverage_idf",  # the same, a term weighing its idf alone (0..1)
+    "article_coverage",  # `coverage` of the hit's whole article, all its passages together (0..1)
+    "unmatched_rarity",  # largest idf among the terms the passage lacks, over the question's largest (0..1)
+    "sentence_share",  # the passage's best sentence's share of the question's idf weight (0..1)
+    "sentence_coverage",  # the same, a term weighing 8 + idf (0..1)
+    "pair_share",  # idf share of the question's adjacent term pairs side by side in the passage (0..1)
+    "title_share",  # the hit's article title's share of the question's idf weight (0..1)
+    "score_per_weight",  # the hit's rank-bm25 score over the question's summed idf (about -1..2.5)
+    "log_score",  # log(1 + the hit's rank-bm25 score); 0 for a score <= 0 (0 up)
+    "matched_specificity",  # largest idf among the matched terms over the one-passage idf (0..1)
+    "matched_evidence",  # the matched terms' idf summed, over the one-passage idf (0 up)
+    "log_matched",  # log(1 + how many distinct question terms the passage holds) (0 up)
+    "log_terms",  # log of how many distinct terms the question has (0 up)
+    "question_commonest",  # smallest idf among the question's known terms over the one-passage idf (0..1)
+    "question_rarity",  # mean idf of the question's terms (unseen ones too) over the one-passage idf (0..1)
+    "log_passages",  # log of how many passages the collection has (0 up)
+)
+
+
+class Searched(Protocol):
+    """What the features read of a library (`Library` is one)."""
+
+    index: BM25Index
+    passages: Sequence[Passage]
+    articles: Mapping[str, Article]
+    analyzer: Analyzer
+
+    def passage_count(self, article_id: str) -> int: ...
 
 
 def term_weights(index: BM25Index, terms: list[str]) -> dict[str, float]:
@@ -21,10 +73,109 @@ def term_weights(index: BM25Index, terms: list[str]) -> dict[str, float]:
     return {t: index.match_weight(vocabulary.get(t)) for t in dict.fromkeys(terms)}
 
 
+def _matched(index: BM25Index, terms: Sequence[str], passage: int) -> np.ndarray:
+    vocabulary = index.vocabulary
+    return np.array([t in vocabulary and index.contains(vocabulary[t], passage) for t in terms], dtype=bool)
+
+
 def coverage(index: BM25Index, terms: list[str], passage: int) -> float:
     """Share of the question's term weight (8 + idf a term) among the passage's indexed terms (0 to 1)."""
-    weights = {t: COVERAGE_BASE_WEIGHT + w for t, w in term_weights(index, terms).items()}
-    total = sum(weights.values())
-    vocabulary = index.vocabulary
-    matched = sum(w for t, w in weights.items() if t in vocabulary and index.contains(vocabulary[t], passage))
-    return matched / total if total else 0.0
+    weights = term_weights(index, terms)
+    base = COVERAGE_BASE_WEIGHT + np.array(list(weights.values()))
+    total = float(base.sum())
+    return float(base[_matched(index, list(weights), passage)].sum()) / total if total else 0.0
+
+
+def features(library: Searched, terms: list[str], passage: int, score: float) -> np.ndarray:
+    """The no-answer features (`FEATURES`) of a question's searched `terms` and its best hit.
+
+    `passage` is the hit's position in `library.passages`, `score` its rank-bm25 score for the terms.
+    Only the hit and the index are read: no second search. Every feature is finite; `terms` must not be empty.
+    """
+    index = library.index
+    weights = term_weights(index, terms)
+    distinct = list(weights)
+    idf = np.array(list(weights.values()))  # every match weight is > 0
+    based = COVERAGE_BASE_WEIGHT + idf
+    matched = _matched(index, distinct, passage)
+    known = np.array([t in index.vocabulary for t in distinct], dtype=bool)
+    single = float(np.log1p((index.doc_count - 0.5) / 1.5))  # > 0 for any collection
+    hit = library.passages[passage]
+    sentences = analyzed_sentences(hit.text, library.analyzer)
+    question = Question(terms, weights)
+    in_article = matched | _in_article(library, distinct, passage, ~matched & known)
+    values = {
+        "coverage": based[matched].sum() / based.sum(),
+        "coverage_idf": idf[matched].sum() / idf.sum(),
+        "article_coverage": based[in_article].sum() / based.sum(),
+        "unmatched_rarity": idf[~matched].max(initial=0.0) / idf.max(),
+        "sentence_share": best_sentence_share(question, sentences),
+        "sentence_coverage": best_sentence_share(Question(terms, dict(zip(distinct, based))), sentences),
+        "pair_share": pair_share(question, sentences.all_terms()),
+        "title_share": question.share(library.analyzer(library.articles[hit.article_id].title)),
+        "score_per_weight": score / idf.sum(),
+        "log_score": math.log1p(max(score, 0.0)),
+        "matched_specificity": min(1.0, idf[matched].max(initial=0.0) / single),
+        "matched_evidence": idf[matched].sum() / single,
+        "log_matched": math.log1p(int(matched.sum())),
+        "log_terms": math.log(len(distinct)),
+        "question_commonest": min(1.0, idf[known].min() / single) if known.any() else 1.0,
+        "question_rarity": min(1.0, idf.mean() / single),
+        "log_passages": math.log(index.doc_count),
+    }
+    return np.array([values[name] for name in FEATURES], dtype=float)
+
+
+def _in_article(library: Searched, terms: list[str], passage: int, asked: np.ndarray) -> np.ndarray:
+    """Which of `terms` (those `asked` about, each known to the index) some passage of `passage`'s article holds.
+
+    An article's passages are numbered one after another, from its first (ordinal 0).
+    """
+    hit = library.passages[passage]
+    first = passage - hit.ordinal
+    last = first + library.passage_count(hit.article_id)
+    arrays = library.index.arrays
+    found = np.zeros(len(terms), dtype=bool)
+    for n in np.flatnonzero(asked):
+        row = arrays.indices[arrays.row(library.index.vocabulary[terms[n]])]
+        found[n] = np.searchsorted(row, first) < np.searchsorted(row, last)
+    return found
+
+
+def answerable(vector: np.ndarray) -> float:
+    """The model's probability-like score (0..1) that the best hit answers the question.
+
+    A gradient-boosted tree ensemble (`no_answer_model.py`): every tree walks from its root, going left
+    where the feature is at most the node's threshold, to a leaf; the leaves' values are summed onto
+    the bias and squashed by the logistic function. Features are compared as 32-bit floats, as
+    scikit-learn compared them when fitting, so the score is the fitted model's own.
+    """
+    if _model.FEATURES != FEATURES:
+        raise RuntimeError("no_answer_model.py was fitted on other features: run python -m benchmarks.no_answer_fit")
+    x = np.asarray(vector, dtype=np.float32).astype(np.float64)
+    node = np.zeros(len(_model.FEATURE), dtype=np.intp)
+    for _ in range(_model.DEPTH):
+        go_left = x[_model.FEATURE[_TREES, node]] <= _model.SPLIT[_TREES, node]
+        node = np.where(go_left, _model.LEFT[_TREES, node], _model.RIGHT[_TREES, node])
+    # One tree after another, as scikit-learn adds them (cumsum is sequential), so rounding agrees.
+    raw = float(np.cumsum(np.concatenate(([_model.BIAS], _model.VALUE[_TREES, node])))[-1])
+    return 1.0 / (1.0 + math.exp(-raw))
+
+
+def score(library: Searched, terms: list[str], passage: int, bm25: float) -> float:
+    """The score the library compares with its threshold: `answerable` for `terms` and the hit `passage`
+    (rank-bm25 score `bm25`), or 0 when nothing was searched or the hit holds under `MIN_EVIDENCE`."""
+    if not terms:
+        return 0.0
+    return floored(answerable(vector := features(library, terms, passage, bm25)), vector)
+
+
+# A hit holding less than this share of the question's idf weight is never quoted, whatever the trees say:
+# in a handful of passages about one subject, its word alone ("What is the capital of Sudan?" of four
+# passages that all say "Sudan") is no evidence, and the trees, fitted on no library that small, answered
+# it. Below 0.1 lie no SQuAD question on its 2,067 paragraphs and 0.2 % of those on one article alone.
+MIN_EVIDENCE = 0.1
+
+
+def floored(probability: float, vector: np.ndarray) -> float:
+    return probability if vector[FEATURES.index("coverage_idf")] >= MIN_EVIDENCE else 0.0
