@@ -27,6 +27,7 @@ import json
 import math
 import sys
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,14 +36,15 @@ from typing import TextIO
 
 import numpy as np
 
-from retrieval import Article, Hit, Library, RetrievalSettings
+from retrieval import Answer, Article, Hit, Library, RetrievalSettings, no_answer
+from retrieval.understand import understand
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"  # beside the checkout
 DEPTH = 100
 SQUAD = "squad-v1.1-dev"
 ALL_SETS = (SQUAD, "scifact", "nfcorpus", "cranfield", "cisi", "medline", "npl", "adi")
-# No-answer thresholds compared in the report, around the default.
-THRESHOLDS = (0.3, 0.4, 0.45, 0.5, 0.55, 0.6)
+# Thresholds on the no-answer model's score compared in the report, around the default (0.5).
+THRESHOLDS = (0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
 
 Grades = dict[str, int]  # document id -> relevance grade (>= 1)
 Qrels = dict[str, Grades]  # query id -> its judged-relevant documents
@@ -185,11 +187,14 @@ def paired_table(rows: list[tuple[str, list[float], list[float]]]) -> str:
 
 @dataclass
 class Ranked:
-    """What the library made of one question: documents in rank order, its best hit, its coverage."""
+    """What the library made of one question: documents in rank order, its best hit, its coverage, and
+    its no-answer decision (`Answer.no_answer`) with the model's score behind it (`answerable_score`)."""
 
     documents: list[str]
     best: Hit | None
     coverage: float
+    declined: bool = False
+    answerable: float = 0.0
 
 
 def rank(library: Library, question: str, depth: int = DEPTH) -> Ranked:
@@ -200,7 +205,8 @@ def rank(library: Library, question: str, depth: int = DEPTH) -> Ranked:
         answer = library.answer(question, k)
         documents = list(dict.fromkeys(hit.article.id for hit in answer.hits))
         if len(documents) >= depth or len(answer.hits) < k:
-            return Ranked(documents[:depth], answer.hits[0] if answer.hits else None, answer.coverage)
+            return Ranked(documents[:depth], answer.hits[0] if answer.hits else None, answer.coverage,
+                          answer.no_answer, answerable_score(library, question, answer))
         k *= 2
 
 
@@ -279,6 +285,26 @@ def highlight_accuracy(ranked: dict[str, Ranked], qrels: Qrels, gold: dict[str, 
 
 # --- The no-answer decision -----------------------------------------------------------------------------
 
+_PASSAGE_IDS: weakref.WeakKeyDictionary[Library, dict[tuple[str, int], int]] = weakref.WeakKeyDictionary()
+
+
+def answerable_score(library: Library, question: str, answer: Answer) -> float:
+    """The no-answer model's score for an answer's best hit (`retrieval.no_answer.score`), the number the
+    library compares with its threshold (`RetrievalSettings.min_coverage`); 0 without a hit.
+
+    An answer about the articles (`Answer.kind` other than "passage") scores 1 when given, 0 when declined.
+    """
+    if not answer.hits:
+        return 0.0
+    if answer.kind != "passage":
+        return 0.0 if answer.no_answer else 1.0
+    if library not in _PASSAGE_IDS:
+        _PASSAGE_IDS[library] = {(p.article_id, p.ordinal): n for n, p in enumerate(library.passages)}
+    hit = answer.hits[0]
+    terms = library.analyzer(understand(question).search)
+    return no_answer.score(library, terms, _PASSAGE_IDS[library][hit.article.id, hit.passage.ordinal], hit.score)
+
+
 @dataclass(frozen=True)
 class DeclineRates:
     declined: float
@@ -286,9 +312,8 @@ class DeclineRates:
     wrong_declined: float = 0.0  # declined, and the best hit was not the right paragraph
 
 
-def decline_rates(coverages: Sequence[float], threshold: float, right: Sequence[bool] | None = None) -> DeclineRates:
-    """Shares of questions declined at `threshold` (declined: the best hit's coverage is below it)."""
-    declined = [c < threshold for c in coverages]
+def decline_rates(declined: Sequence[bool], right: Sequence[bool] | None = None) -> DeclineRates:
+    """Shares of questions declined, and for answerable ones split by whether the best hit was right."""
     if not declined:
         return DeclineRates(0.0)
     count = len(declined)
@@ -296,6 +321,31 @@ def decline_rates(coverages: Sequence[float], threshold: float, right: Sequence[
         return DeclineRates(sum(declined) / count)
     return DeclineRates(sum(declined) / count, sum(d and r for d, r in zip(declined, right)) / count,
                         sum(d and not r for d, r in zip(declined, right)) / count)
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """Questions asked of a library: each one's no-answer decision, the model's score, and (for answerable
+    questions) whether the best hit was right."""
+
+    declined: list[bool]
+    scores: list[float]
+    right: list[bool] | None = None
+
+    @classmethod
+    def of(cls, ranked: Sequence[Ranked], right: Sequence[bool] | None = None) -> Decisions:
+        return cls([r.declined for r in ranked], [r.answerable for r in ranked],
+                   None if right is None else list(right))
+
+    def __add__(self, other: Decisions) -> Decisions:
+        return Decisions(self.declined + other.declined, self.scores + other.scores)
+
+    def at(self, threshold: float) -> DeclineRates:
+        """The shares declined had the threshold been `threshold` (declined: the score is below it)."""
+        return decline_rates([s < threshold for s in self.scores], self.right)
+
+    def actual(self) -> DeclineRates:
+        return decline_rates(self.declined, self.right)
 
 
 # --- Report ---------------------------------------------------------------------------------------------
@@ -373,6 +423,7 @@ def report(data: Path, runs: list[SetRun], out: TextIO) -> None:
     for run in runs:
         if run.judged.name == SQUAD:
             squad_report(data, run, out)
+    scifact_no_answer_report(runs, out)
 
 
 def squad_report(data: Path, run: SetRun, out: TextIO) -> None:
@@ -388,37 +439,61 @@ def squad_report(data: Path, run: SetRun, out: TextIO) -> None:
 
     threshold = run.library.settings.min_coverage
     print(f"\n## No answer, against SQuAD's corpus (the default threshold is {threshold})\n", file=out)
-    print("Declined share at each threshold. SQuAD questions should be answered; for them the decline is\n"
-          "split into 'right' (the best hit was the right paragraph) and 'wrong'. Questions from the other\n"
-          "sets are off-topic for Wikipedia paragraphs and should be declined.\n", file=out)
-    print(_threshold_header(), file=out)
+    print("Declined share: by the library's own decision (`Answer.no_answer`, at its threshold), then had the\n"
+          "threshold on the no-answer model's score been each of a few around it. SQuAD questions should be\n"
+          "answered; for them the decline is split into 'right' (the best hit was the right paragraph) and\n"
+          "'wrong'. Questions from the other sets are off-topic for Wikipedia paragraphs and should be declined\n"
+          "(their tuning half: the 1st, 3rd, ... question of each set).\n", file=out)
+    print(_threshold_header(threshold), file=out)
     for part, qrels in [("all", run.judged.qrels), *parts(run.judged).items()]:
         best = [run.ranked[q].best for q in qrels]
         right = [hit is not None and hit.article.id in qrels[q] for q, hit in zip(qrels, best)]
-        print(_decline_row(f"SQuAD, {part}", [run.ranked[q].coverage for q in qrels], right), file=out)
-    off_topic = []
+        print(_decline_row(f"SQuAD, {part}", Decisions.of([run.ranked[q] for q in qrels], right)), file=out)
+    halves = {"tuning": Decisions([], []), "held-out": Decisions([], [])}
     for name in ALL_SETS[1:]:
         if (data / name / "queries.jsonl").exists():
-            coverages = [run.library.answer(q, 1).coverage for q in all_questions(data / name)]
-            off_topic += coverages
-            print(_decline_row(f"{name} (off-topic)", coverages), file=out)
-    if off_topic:
-        print(_decline_row("all off-topic", off_topic), file=out)
+            asked = [rank(run.library, q, depth=1) for q in all_questions(data / name)]
+            print(_decline_row(f"{name} (off-topic)", Decisions.of(asked)), file=out)
+            halves["tuning"] += Decisions.of(asked[0::2])
+            halves["held-out"] += Decisions.of(asked[1::2])
+    if halves["tuning"].declined:
+        print(_decline_row("all off-topic", halves["tuning"] + halves["held-out"]), file=out)
+        for part, decisions in halves.items():
+            print(_decline_row(f"off-topic, {part} half", decisions), file=out)
     small_collections_report(run, out)
 
 
-def _threshold_header() -> str:
-    return ("| questions | count | " + " | ".join(f"< {t}" for t in THRESHOLDS) + " |\n"
-            + "|---|---:|" + "---:|" * len(THRESHOLDS))
+def scifact_no_answer_report(runs: Sequence[SetRun], out: TextIO) -> None:
+    """SciFact's claims asked of SciFact's own corpus: every one is answerable, so few should be declined
+    (tuning: the train claims; held-out: the test claims)."""
+    scifact = {"tuning" if r.judged.name.endswith(":train") else "held-out": r
+               for r in runs if r.judged.folder.name == "scifact"}
+    if not scifact:
+        return
+    threshold = next(iter(scifact.values())).library.settings.min_coverage
+    print(f"\n## No answer, SciFact's claims against SciFact's corpus (the default threshold is {threshold})\n",
+          file=out)
+    print(_threshold_header(threshold), file=out)
+    for part in ("tuning", "held-out"):
+        if part in scifact:
+            run = scifact[part]
+            right = [r.best is not None and r.best.article.id in run.judged.qrels[q] for q, r in run.ranked.items()]
+            print(_decline_row(f"SciFact claims, {part}", Decisions.of(list(run.ranked.values()), right)), file=out)
 
 
-def _decline_row(label: str, coverages: Sequence[float], right: Sequence[bool] | None = None) -> str:
-    cells = []
-    for t in THRESHOLDS:
-        rates = decline_rates(coverages, t, right)
-        cells.append(f"{rates.declined:.3f}" if right is None else
-                     f"{rates.declined:.3f} ({rates.right_declined:.3f} right, {rates.wrong_declined:.3f} wrong)")
-    return f"| {label} | {len(coverages):,} | " + " | ".join(cells) + " |"
+def _threshold_header(threshold: float) -> str:
+    return (f"| questions | count | declined (at {threshold}) | " + " | ".join(f"< {t}" for t in THRESHOLDS)
+            + " |\n|---|---:|---:|" + "---:|" * len(THRESHOLDS))
+
+
+def _decline_row(label: str, decisions: Decisions) -> str:
+    def cell(rates: DeclineRates) -> str:
+        if decisions.right is None:
+            return f"{rates.declined:.3f}"
+        return f"{rates.declined:.3f} ({rates.right_declined:.3f} right, {rates.wrong_declined:.3f} wrong)"
+
+    cells = [cell(decisions.actual())] + [cell(decisions.at(t)) for t in THRESHOLDS]
+    return f"| {label} | {len(decisions.declined):,} | " + " | ".join(cells) + " |"
 
 
 def small_collections_report(run: SetRun, out: TextIO) -> None:
@@ -437,28 +512,28 @@ def small_collections_report(run: SetRun, out: TextIO) -> None:
     names = sorted(questions, key=int)
     if len(names) < 2:
         return
-    own: dict[str, tuple[float, bool]] = {}
-    foreign: dict[str, list[float]] = {}
+    own: dict[str, tuple[Ranked, bool]] = {}
+    foreign: dict[str, list[Ranked]] = {}
     for n, name in enumerate(names):
         library = Library(articles[name], run.library.settings)
         for query in questions[name]:
-            answer = library.answer(run.judged.queries[query], 1)
-            own[query] = (answer.coverage, bool(answer.hits) and answer.hits[0].article.id in run.judged.qrels[query])
+            asked = rank(library, run.judged.queries[query], depth=1)
+            own[query] = (asked, asked.best is not None and asked.best.article.id in run.judged.qrels[query])
         other = names[(n + 1) % len(names)]
-        foreign[name] = [library.answer(run.judged.queries[q], 1).coverage for q in questions[other]]
+        foreign[name] = [rank(library, run.judged.queries[q], depth=1) for q in questions[other]]
     paragraphs = sum(len(articles[name]) for name in names) / len(names)
     print(f"\n## No answer in small collections: each of {len(names)} SQuAD articles alone "
           f"({paragraphs:.0f} paragraphs on average)\n", file=out)
     print("Each article's own questions should be answered (declines split as above); the next article's\n"
           "questions, asked of it, are off-topic and should be declined. Parts follow the article.\n", file=out)
-    print(_threshold_header(), file=out)
+    print(_threshold_header(run.library.settings.min_coverage), file=out)
     for part, qrels in parts(run.judged).items():
-        print(_decline_row(f"own questions, {part}", [own[q][0] for q in qrels], [own[q][1] for q in qrels]),
-              file=out)
+        print(_decline_row(f"own questions, {part}",
+                           Decisions.of([own[q][0] for q in qrels], [own[q][1] for q in qrels])), file=out)
     for part, qrels in parts(run.judged).items():
         libraries = {squad_article(next(iter(grades))) for grades in qrels.values()}
         print(_decline_row(f"next article's questions, {part}",
-                           [c for name in names if name in libraries for c in foreign[name]]), file=out)
+                           Decisions.of([r for name in names if name in libraries for r in foreign[name]])), file=out)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,6 +7,7 @@ import math
 import pytest
 
 from benchmarks.quality import (
+    Decisions,
     JudgedSet,
     decline_rates,
     main,
@@ -81,9 +82,20 @@ def test_paired_test_is_exact_for_few_questions_and_sampled_for_many():
 
 
 def test_decline_rates_split_squad_declines_by_whether_the_best_hit_was_right():
-    rates = decline_rates([0.2, 0.4, 0.6, 0.9], 0.5, right=[True, False, True, False])
+    rates = decline_rates([True, True, False, False], right=[True, False, True, False])
     assert (rates.declined, rates.right_declined, rates.wrong_declined) == (0.5, 0.25, 0.25)
-    assert decline_rates([0.2, 0.4, 0.6, 0.9], 0.3).declined == 0.25
+    assert decline_rates([True, False, False, False]).declined == 0.25
+    assert decline_rates([]).declined == 0.0
+
+
+def test_decisions_report_the_librarys_own_and_a_sweep_of_thresholds_on_its_score():
+    decisions = Decisions([True, False, False, False], [0.2, 0.4, 0.6, 0.9], [True, False, True, False])
+    assert decisions.actual().declined == 0.25  # as the library decided
+    assert decisions.at(0.5).declined == 0.5  # had the threshold been 0.5: the scores 0.2 and 0.4
+    assert (decisions.at(0.5).right_declined, decisions.at(0.5).wrong_declined) == (0.25, 0.25)
+    assert decisions.at(0.3).declined == 0.25
+    both = Decisions([True], [0.1]) + Decisions([False], [0.8])
+    assert (both.declined, both.scores, both.right) == ([True, False], [0.1, 0.8], None)
 
 
 # --- A tiny judged set, written by the test ------------------------------------------------------------
@@ -151,13 +163,25 @@ def test_the_command_reports_every_set_the_highlight_and_the_no_answer_rates(tmp
     with gzip.open(squad / "dev-v1.1.json.gz", "wt", encoding="utf-8") as out:
         json.dump({"data": [{"paragraphs": [{"qas": questions}]}]}, out)
 
-    assert main(["--data", str(tmp_path), "--sets", "squad-v1.1-dev", "tiny"]) == 0
+    # SciFact's layout: a test split, and a train split in queries_train.jsonl / qrels_train.tsv.
+    scifact = write_set(tmp_path / "scifact")
+    (scifact / "queries_train.jsonl").write_text((scifact / "queries.jsonl").read_text())
+    (scifact / "qrels_train.tsv").write_text((scifact / "qrels.tsv").read_text())
+
+    assert main(["--data", str(tmp_path), "--sets", "squad-v1.1-dev", "tiny", "scifact", "scifact:train"]) == 0
     out = capsys.readouterr().out
     assert "| tiny | 4 | 1.0000 | 1.0000 | 1.0000 | 1.0000 |" in out  # no recorded baseline for it
     assert "| squad-v1.1-dev (held-out) | 2 |" in out
     assert "Top-1 paragraph 1.0000, top-5 1.0000 (ours / bm25s; targets 0.80 and 0.94)" in out
     assert "holds a gold answer for 1.0000 of the 4 questions" in out
-    assert "| SQuAD, all | 4 | 0.000 (0.000 right, 0.000 wrong)" in out
+    assert "| questions | count | declined (at 0.5) | < 0.3 | < 0.4 | < 0.45 | < 0.5 |" in out
+    assert "| SQuAD, all | 4 | 0.000 (0.000 right, 0.000 wrong)" in out  # as the library decided, then < 0.3 ...
+    # The other sets' questions asked of SQuAD's corpus, one row a set, then their tuning and held-out halves.
+    assert "| tiny (off-topic) |" not in out and "| scifact (off-topic) | 4 |" in out
+    assert "| off-topic, tuning half | 2 |" in out and "| off-topic, held-out half | 2 |" in out
+    claims = out.split("## No answer, SciFact's claims against SciFact's corpus (the default threshold is 0.5)")[1]
+    assert "| SciFact claims, tuning | 4 | 0.000 (0.000 right, 0.000 wrong)" in claims
+    assert "| SciFact claims, held-out | 4 | 0.000 (0.000 right, 0.000 wrong)" in claims
     small = out.split("## No answer in small collections: each of 4 SQuAD articles alone")[1]
     assert "| own questions, tuning | 2 | 0.000 (0.000 right, 0.000 wrong)" in small
     assert "| next article's questions, held-out | 2 | 1.000 |" in small  # another subject entirely
