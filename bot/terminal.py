@@ -43,8 +43,15 @@ class _Quote:
             yield Segment.line()
 
 
-def _inline(line: str, text: Text, open_markers: list[str]) -> None:
-    """Append one line to `text`: escapes resolved, markers turned into the styles they stand for."""
+def _closed_later(marker: str, after: str) -> bool:
+    return any(m["marker"] == marker for m in _INLINE.finditer(after))
+
+
+def _inline(line: str, text: Text, open_markers: list[str], rest: str) -> None:
+    """Append one line to `text`: escapes resolved, markers turned into the styles they stand for.
+
+    A marker nothing closes (in this line or the `rest` of the message) is shown as typed, as Discord shows it.
+    """
     at = 0
     for match in _INLINE.finditer(line):
         style = " ".join(_MARKER_STYLES[m] for m in open_markers)
@@ -55,8 +62,10 @@ def _inline(line: str, text: Text, open_markers: list[str]) -> None:
             text.append(match["link"] or match["url"] or match["escaped"], style)
         elif marker in open_markers:
             open_markers.remove(marker)
-        else:
+        elif _closed_later(marker, line[match.end():] + "\n" + rest):
             open_markers.append(marker)
+        else:
+            text.append(marker, style)
     text.append(line[at:], " ".join(_MARKER_STYLES[m] for m in open_markers))
 
 
@@ -65,7 +74,8 @@ def from_discord(markdown: str) -> Group:
     blocks: list[tuple[bool, Text]] = []
     open_markers: list[str] = []  # bold and italics may run across lines, as on Discord
     quote_rest = False
-    for line in markdown.split("\n"):
+    lines = markdown.split("\n")
+    for number, line in enumerate(lines):
         start = _LINE_START.match(line)
         kind = start.lastgroup if start else None
         quote_rest = quote_rest or kind == "quote_rest"
@@ -76,7 +86,7 @@ def from_discord(markdown: str) -> Group:
             blocks[-1][1].append("\n")
         text = blocks[-1][1]
         line_start = len(text)
-        _inline(line[start.end():] if start else line, text, open_markers)
+        _inline(line[start.end():] if start else line, text, open_markers, "\n".join(lines[number + 1:]))
         text.stylize(_LINE_STYLES.get(kind or "", ""), line_start)
     return Group(*(_Quote(text) if quoted else text for quoted, text in blocks))
 
