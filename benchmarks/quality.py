@@ -423,6 +423,10 @@ def report(data: Path, runs: list[SetRun], out: TextIO) -> None:
     for run in runs:
         if run.judged.name == SQUAD:
             squad_report(data, run, out)
+            from .chat import chat_report  # chat.py builds on this module
+
+            print(file=out)
+            chat_report(run, out)
     scifact_no_answer_report(runs, out)
 
 
