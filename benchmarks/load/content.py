@@ -56,7 +56,7 @@ def build_library(folder: Path, passages: int, data: Path = DATA, seed: int = 0)
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     total = articles = 0
-    pool: list[tuple[str, list[str]]] = []  # (title, sentences) of the real passages
+    pool: list[tuple[str, list[str]]] = []  # (title, sentences) of the real passages of 2+ sentences
     real_articles = ((name, article) for name, group in shared_articles(data) for article in group)
     with (folder / "real.jsonl").open("w", encoding="utf-8") as out:
         for name, article in real_articles:
@@ -70,7 +70,7 @@ def build_library(folder: Path, passages: int, data: Path = DATA, seed: int = 0)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             total += len(found)
             articles += 1
-            pool += [(article.title, said) for passage in found if (said := sentences(passage.text))]
+            pool += [(article.title, said) for passage in found if len(said := sentences(passage.text)) >= 2]
     real = total
 
     def count(article_id: str, title: str, texts: list[str]) -> int:
