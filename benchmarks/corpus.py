@@ -59,8 +59,8 @@ def sentences(text: str) -> list[str]:
 
 def recombined(passages: Sequence[Sequence[Sentence]], rng: np.random.Generator,
                count: int) -> Iterator[tuple[int, list[Sentence]]]:
-    """Up to `count` new passages, each the opening sentences of one of `passages` (at least one) followed
-    by the closing sentences of another (at least one, where it has any): `(index of the first, sentences)`.
+    """Up to `count` new passages, each the opening sentences of one of `passages` followed by the closing
+    sentences of another (at least one of each, where it has any): `(index of the first, sentences)`.
 
     Seeded by `rng`; never a passage with itself, never the same two cuts twice. Stops early only when a
     whole round of draws finds nothing new (too few passages for `count`)."""

@@ -1,6 +1,6 @@
 """Cold build versus warm load of a saved index, through `Library.load(..., index_dir=...)`.
 
-    python -m benchmarks.store_speed --paragraphs 780000
+    python -m benchmarks.store_speed --paragraphs 680000
 
 Writes a content folder of JSON Lines articles made from real text (paragraphs recombined from
 the shared evaluation sets, as in `corpus`), then loads it twice, each time in a fresh process:
@@ -67,7 +67,7 @@ def _load(content: Path, index_dir: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--paragraphs", type=int, default=780_000,
+    parser.add_argument("--paragraphs", type=int, default=680_000,
                         help="paragraphs to write (the default gives about a million passages)")
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--write", action="store_true", help="update benchmarks/README.md")
