@@ -39,7 +39,8 @@ import numpy as np
 from retrieval import Answer, Article, Hit, Library, RetrievalSettings, no_answer
 from retrieval.understand import understand
 
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"  # beside the checkout
+from .common import DATA
+
 DEPTH = 100
 SQUAD = "squad-v1.1-dev"
 ALL_SETS = (SQUAD, "scifact", "nfcorpus", "cranfield", "cisi", "medline", "npl", "adi")
