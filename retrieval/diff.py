@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel
 
@@ -19,10 +20,17 @@ class LibraryDiff(BaseModel):
         return not (self.added or self.removed or self.changed)
 
 
+@runtime_checkable
+class SavedArticles(Protocol):
+    """Articles that give their saved JSON without parsing them (and keeping them parsed): a saved library's."""
+
+    def saved_json(self, article_id: str) -> bytes: ...
+
+
 def _saved_form(articles: Mapping[str, Article], article_id: str) -> bytes:
-    # A saved library gives its articles' JSON without parsing them (and keeping them parsed).
-    saved_json = getattr(articles, "saved_json", None)
-    return saved_json(article_id) if saved_json else articles[article_id].model_dump_json().encode()
+    if isinstance(articles, SavedArticles):
+        return articles.saved_json(article_id)
+    return articles[article_id].model_dump_json().encode()
 
 
 def diff_articles(old: Mapping[str, Article], new: Mapping[str, Article]) -> LibraryDiff:
