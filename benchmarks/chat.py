@@ -40,7 +40,9 @@ from retrieval.no_answer import term_weights
 from retrieval.stopwords import ENGLISH
 from retrieval.understand import strip_chat, understand
 
-from .quality import ALL_SETS, DATA, SQUAD, SetRun, all_questions, parts, run_set
+from .common import DATA
+from .judged import ALL_SETS, SQUAD, all_questions, parts
+from .runs import SetRun, run_set
 
 PARTS = ("tuning", "held-out")
 FORMS = ("plain", "chat", "keywords")

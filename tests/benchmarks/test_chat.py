@@ -19,7 +19,8 @@ from benchmarks.chat import (
     rare_word_violations,
     words,
 )
-from benchmarks.quality import SQUAD, run_set
+from benchmarks.judged import SQUAD
+from benchmarks.runs import run_set
 from retrieval import Article, Library, Paragraph, RetrievalSettings
 from tests.benchmarks.test_quality import DOCS, QRELS, QUERIES, write_set
 

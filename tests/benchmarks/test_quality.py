@@ -6,21 +6,10 @@ import math
 
 import pytest
 
-from benchmarks.quality import (
-    Decisions,
-    JudgedSet,
-    decline_rates,
-    main,
-    mean_metrics,
-    ndcg,
-    paired_p_value,
-    parts,
-    rank,
-    rank_all,
-    read_judged_set,
-    recall,
-    reciprocal_rank,
-)
+from benchmarks.judged import JudgedSet, mean_metrics, ndcg, paired_p_value, parts, read_judged_set, recall, reciprocal_rank
+from benchmarks.no_answer_report import Decisions, decline_rates
+from benchmarks.quality import main
+from benchmarks.runs import rank, rank_all
 from retrieval import Library
 
 # --- Metrics -------------------------------------------------------------------------------------------
