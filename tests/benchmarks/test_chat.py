@@ -5,11 +5,6 @@ import json
 import re
 
 from benchmarks.chat import (
-    CLOSERS,
-    OPENERS,
-    ASKING,
-    FRAMES,
-    TEMPLATES,
     ask,
     chat_failures,
     chat_report,
@@ -19,6 +14,7 @@ from benchmarks.chat import (
     rare_word_violations,
     words,
 )
+from benchmarks.chat_templates import ASKING, CLOSERS, FRAMES, OPENERS, TEMPLATES
 from benchmarks.judged import SQUAD
 from benchmarks.runs import run_set
 from retrieval import Article, Library, Paragraph, RetrievalSettings
