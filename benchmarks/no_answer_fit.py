@@ -2,25 +2,9 @@
 
     python -m benchmarks.no_answer_fit [--data ../shared/data] [--rows rows.npz] [--no-write]
 
-Needs the `bench` extra (scikit-learn). Each row is one question asked of one library, with the features
-of `retrieval.no_answer.features` for its best hit (found exactly as `Library.passage_answer` finds it)
-and a label: 1 when the library holds the answer (the question's own collection), 0 when the question is
-off-topic for it. The libraries, so that one model holds from one article to thousands of passages:
-
-- SQuAD's 2,067 paragraphs: SQuAD's questions (positive), the seven other sets' questions (negative);
-- SciFact's corpus: its claims (positive); SQuAD questions and the engineering and library-science sets'
-  questions (Cranfield, CISI, NPL, ADI: negative). NFCorpus's and MED's are medical, often answerable
-  by SciFact's abstracts, so they are left out there;
-- each SQuAD article alone: its own questions (positive), another article's (negative);
-- eight SQuAD articles together: their questions (positive), other articles' (negative).
-
-Tuning rows come from even-numbered SQuAD articles, SciFact's train claims and the first, third, ...
-question of each other set; held-out rows from the rest (see `benchmarks.quality.parts`). The model is
-fitted and its threshold chosen on tuning rows only; the table prints both parts side by side.
-
-A SQuAD question whose best hit is another paragraph stays a positive: the collection answers it (SQuAD
-often states a fact in more than one paragraph, and the ranking is the re-ranker's job, not this model's),
-and the targets count every declined answerable question as lost.
+Needs the `bench` extra (scikit-learn). The rows, one question asked of one library each, come from
+`benchmarks.no_answer_rows`. The model is fitted and its threshold chosen on tuning rows only; the table
+prints both parts side by side.
 """
 
 from __future__ import annotations
@@ -29,209 +13,17 @@ import argparse
 import math
 import zlib
 import sys
-import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from retrieval import Answer, Article, Library, RetrievalSettings
-from retrieval.no_answer import FEATURES, MIN_EVIDENCE, features
-from retrieval.understand import understand
+from retrieval import RetrievalSettings
+from retrieval.no_answer import FEATURES, MIN_EVIDENCE
 
-from .chat import chat_wrapped, keyword_form
-from .quality import ALL_SETS, DATA, SQUAD, all_questions, read_judged_set, squad_article
-
-# The off-topic sets asked of SciFact's corpus (medical ones are not off-topic there).
-SCIFACT_OFF_TOPIC = ("cranfield", "cisi", "npl", "adi")
-# Every how-manyth SQuAD question is asked of SciFact and of the eight-article libraries of others.
-SQUAD_SAMPLE = 5
-GROUP = 8  # articles in a mid-sized library
-SMALL = {12: "small", 4: "tiny"}  # paragraphs in the smallest libraries, and their kind of row
-
-
-class _Recording(Library):
-    """A library that keeps what its last passage answer decided on: the searched terms and the best hit."""
-
-    best: tuple[list[str], int, float] | None = None
-
-    def _answer(self, question: str, terms: list[str], ids: list[int], scores: list[float]) -> Answer:
-        self.best = (terms, ids[0], scores[0]) if ids else None
-        return Answer(question=question, hits=[], no_answer=True, coverage=0.0)  # the model is not asked
-
-
-@dataclass
-class Rows:
-    """Feature rows and, for each, which library kind, part and label it belongs to."""
-
-    x: list[np.ndarray]
-    scenario: list[str]
-    part: list[str]
-    label: list[int]
-    right: list[bool]  # positives: the best hit is a judged-relevant document
-    train: list[bool]  # used for fitting (the rest only reported)
-    source: list[str]  # the set the question comes from
-    question: list[str]  # as asked
-    group: list[str]  # the question before any chat wrapping: cross-validation keeps its rows together
-
-    def add(self, library: _Recording, question: str, scenario: str, part: str, label: int,
-            relevant: Iterable[str] = (), train: bool = True, source: str = SQUAD, plain: str = "") -> None:
-        asked = understand(question)
-        library.passage_answer(question, asked.search, 1)
-        if library.best is None:
-            vector = np.full(len(FEATURES), np.nan)  # nothing matched: always declined
-            hit_article = ""
-        else:
-            terms, passage, score = library.best
-            vector = features(library, terms, passage, score)
-            hit_article = library.passages[passage].article_id
-        self.x.append(vector)
-        self.scenario.append(scenario)
-        self.part.append(part)
-        self.label.append(label)
-        self.right.append(hit_article in set(relevant))
-        self.train.append(train)
-        self.source.append(source)
-        self.question.append(question)
-        self.group.append(plain or question)
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        return {"x": np.array(self.x), "scenario": np.array(self.scenario), "part": np.array(self.part),
-                "label": np.array(self.label), "right": np.array(self.right), "train": np.array(self.train),
-                "source": np.array(self.source), "question": np.array(self.question), "group": np.array(self.group)}
-
-
-def _halves(questions: Sequence[str]) -> Iterator[tuple[str, str]]:
-    for n, question in enumerate(questions):
-        yield ("tuning" if n % 2 == 0 else "held-out"), question
-
-
-def collect(data: Path, settings: RetrievalSettings) -> dict[str, np.ndarray]:
-    rows = Rows([], [], [], [], [], [], [], [], [])
-    off_topic = {name: all_questions(data / name) for name in ALL_SETS[1:] if (data / name / "queries.jsonl").exists()}
-
-    squad = read_judged_set(data / SQUAD)
-    library = _Recording.load(squad.corpus, settings)
-    squad_part = {q: "tuning" if int(squad_article(next(iter(g)))) % 2 == 0 else "held-out"
-                  for q, g in squad.qrels.items()}
-    started = time.perf_counter()
-    for query, grades in squad.qrels.items():
-        rows.add(library, squad.queries[query], "squad", squad_part[query], 1, grades)
-    for name, questions in off_topic.items():
-        for part, question in _halves(questions):
-            rows.add(library, question, "squad", part, 0, source=name)
-    # More off-topic questions of the same kinds for fitting: SciFact's train claims.
-    for question in read_judged_set(data / "scifact", "train").queries.values():
-        rows.add(library, question, "squad-fit", "tuning", 0, source="scifact")
-    print(f"SQuAD corpus: {time.perf_counter() - started:.0f}s", file=sys.stderr)
-    squad_articles = list(library.articles.values())
-    started = time.perf_counter()
-    # Chat-wrapped, as benchmarks.chat wraps them (each part with its own templates): every other question.
-    for n, (query, grades) in enumerate(squad.qrels.items()):
-        if n % 2 == 0:
-            question = squad.queries[query]
-            rows.add(library, chat_wrapped(question, squad_part[query]), "chat", squad_part[query], 1, grades,
-                     plain=question)
-    for name, questions in off_topic.items():
-        for part, question in _halves(questions):
-            rows.add(library, chat_wrapped(question, part), "chat", part, 0, source=name, plain=question)
-    # Typed as keywords ("super bowl 50 afc team"), as benchmarks.chat types them: every other question.
-    for n, (query, grades) in enumerate(squad.qrels.items()):
-        if n % 2 == 1:
-            question = squad.queries[query]
-            rows.add(library, keyword_form(question), "keywords", squad_part[query], 1, grades, plain=question)
-    for name, questions in off_topic.items():
-        for part, question in _halves(questions):
-            rows.add(library, keyword_form(question), "keywords", part, 0, source=name, plain=question)
-    print(f"SQuAD corpus, chat-wrapped and keywords: {time.perf_counter() - started:.0f}s", file=sys.stderr)
-
-    started = time.perf_counter()
-    scifact = {split: read_judged_set(data / "scifact", split) for split in ("train", "test")}
-    library = _Recording.load(scifact["test"].corpus, settings)
-    for split, judged in scifact.items():
-        for query, grades in judged.qrels.items():
-            rows.add(library, judged.queries[query], "scifact", "tuning" if split == "train" else "held-out", 1,
-                     grades, source="scifact")
-    for n, query in enumerate(squad.qrels):
-        if n % SQUAD_SAMPLE == 0:
-            rows.add(library, squad.queries[query], "scifact", squad_part[query], 0)
-    for name in SCIFACT_OFF_TOPIC:
-        for part, question in _halves(off_topic.get(name, [])):
-            rows.add(library, question, "scifact", part, 0, source=name)
-    print(f"SciFact corpus: {time.perf_counter() - started:.0f}s", file=sys.stderr)
-
-    started = time.perf_counter()
-    articles: dict[str, list[Article]] = {}
-    for article in squad_articles:
-        articles.setdefault(squad_article(article.id), []).append(article)
-    asked: dict[str, list[str]] = {}
-    for query, grades in squad.qrels.items():
-        asked.setdefault(squad_article(next(iter(grades))), []).append(query)
-    names = sorted(asked, key=int)
-    for n, name in enumerate(names):
-        part = "tuning" if int(name) % 2 == 0 else "held-out"
-        one = _Recording(articles[name], settings)
-        for query in asked[name]:
-            rows.add(one, squad.queries[query], "article", part, 1, squad.qrels[query])
-        for query in asked[name][::2]:
-            question = squad.queries[query]
-            rows.add(one, keyword_form(question), "article-keywords", part, 1, squad.qrels[query], plain=question)
-        # Reported as quality.py does (the next article's questions); fitted on the next one of the same
-        # part, so tuning rows hold only tuning articles' questions.
-        for query in asked[names[(n + 1) % len(names)]]:
-            rows.add(one, squad.queries[query], "article", part, 0, train=False)
-        if part == "tuning":
-            for query in asked[names[(n + 2) % len(names)]]:
-                rows.add(one, squad.queries[query], "article-fit", part, 0)
-            for query in asked[names[(n + 2) % len(names)]][::2]:
-                question = squad.queries[query]
-                rows.add(one, keyword_form(question), "article-keywords", part, 0, plain=question)
-    print(f"One-article libraries: {time.perf_counter() - started:.0f}s", file=sys.stderr)
-
-    started = time.perf_counter()
-    # Smaller still, as a community's first few articles: every 12 or 4 paragraphs of an article alone.
-    for size, scenario in SMALL.items():
-        for n, name in enumerate(names):
-            part = "tuning" if int(name) % 2 == 0 else "held-out"
-            other = asked[names[(n + 2) % len(names)]]
-            for start in range(0, len(articles[name]), size):
-                chunk = articles[name][start:start + size]
-                held = {a.id for a in chunk}
-                own = [q for q in asked[name] if next(iter(squad.qrels[q])) in held]
-                small = _Recording(chunk, settings)
-                for query in own:
-                    rows.add(small, squad.queries[query], scenario, part, 1, squad.qrels[query])
-                for query in other[start:start + len(own)]:
-                    rows.add(small, squad.queries[query], scenario, part, 0)
-    print(f"Libraries of 12 and 4 paragraphs: {time.perf_counter() - started:.0f}s", file=sys.stderr)
-
-    started = time.perf_counter()
-    for parity, part in ((0, "tuning"), (1, "held-out")):
-        side = [name for name in names if int(name) % 2 == parity]
-        for start in range(0, len(side), GROUP):
-            group = side[start:start + GROUP]
-            eight = _Recording([a for name in group for a in articles[name]], settings)
-            for name in group:
-                for query in asked[name]:
-                    rows.add(eight, squad.queries[query], "eight", part, 1, squad.qrels[query])
-            others = [q for name in side if name not in group for q in asked[name]]
-            for query in others[::SQUAD_SAMPLE * 2]:
-                rows.add(eight, squad.queries[query], "eight", part, 0)
-    print(f"Eight-article libraries: {time.perf_counter() - started:.0f}s", file=sys.stderr)
-
-    started = time.perf_counter()
-    for parity, part in ((0, "tuning"), (1, "held-out")):
-        side = [name for name in names if int(name) % 2 == parity]
-        rest = [a for name in names if int(name) % 2 != parity for a in articles[name]]
-        for half in (side[0::2], side[1::2]):
-            # The other part's articles fill the library out (their questions are not asked of it).
-            big = _Recording([a for name in half for a in articles[name]] + rest, settings)
-            for name in side:
-                for query in asked[name][::2]:
-                    rows.add(big, squad.queries[query], "half", part, int(name in half), squad.qrels[query])
-    print(f"Half-SQuAD libraries: {time.perf_counter() - started:.0f}s", file=sys.stderr)
-    return rows.arrays()
+from .no_answer_rows import collect
+from .quality import DATA
 
 
 # --- Fitting ------------------------------------------------------------------------------------------
