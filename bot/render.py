@@ -108,7 +108,7 @@ def no_answer_message(answer: Answer) -> str:
 def render_answer(answer: Answer) -> str:
     """The reply to an answer of any kind, as text (what the console and `python -m bot ask` print)."""
     if answer.kind == "small_talk":
-        return small_talk_message(answer.fact)
+        return console_small_talk_message(answer.fact)
     if answer.no_answer:
         return no_answer_message(answer)
     if answer.kind == "articles":
@@ -281,6 +281,18 @@ _SMALL_TALK = {
 def small_talk_message(fact: str) -> str:
     """A short, friendly reply to a greeting, thanks or a call for help that says how to ask."""
     return _SMALL_TALK.get(fact, _SMALL_TALK["help"])
+
+
+# In the console every line is a question of its own: no mentions, replies or slash commands.
+_CONSOLE_HOW_TO_ASK = ("Type a question and I'll quote the passage of the articles that answers it: "
+                       "*who arrested the prime minister?*, *who wrote the article about ...?*, "
+                       "*which articles mention ...?*, *what articles do you have?*")
+_CONSOLE_SMALL_TALK = {"greeting": "Hi! " + _CONSOLE_HOW_TO_ASK, "thanks": "You're welcome! " + _CONSOLE_HOW_TO_ASK}
+
+
+def console_small_talk_message(fact: str) -> str:
+    """`small_talk_message` for the console, where one asks by typing a line."""
+    return _CONSOLE_SMALL_TALK.get(fact, _CONSOLE_HOW_TO_ASK)
 
 
 def search_page_embed(query: str, hits: list[Hit], offset: int, page: int, pages: int) -> discord.Embed:
