@@ -35,7 +35,6 @@ from retrieval import RetrievalSettings
 from .chat import chat_report
 from .common import DATA
 from .judged import ALL_SETS, SQUAD, Qrels, ndcg, paired_table, parts
-from .judged import all_questions, read_judged_set, squad_article  # noqa: F401  (no_answer_rows imports them from here)
 from .no_answer_report import scifact_no_answer_report, squad_no_answer_report
 from .runs import Ranked, SetRun, run_set
 

@@ -7,24 +7,19 @@ import json
 import math
 import sys
 import time
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval import Answer, Hit, Library, RetrievalSettings, no_answer
-from retrieval.understand import understand
+from retrieval import Answer, Hit, Library, RetrievalSettings
 
 from .judged import JudgedSet, Qrels, mean_metrics, read_judged_set
 
 DEPTH = 100
 
 
-_PASSAGE_IDS: weakref.WeakKeyDictionary[Library, dict[tuple[str, int], int]] = weakref.WeakKeyDictionary()
-
-
-def answerable_score(library: Library, question: str, answer: Answer) -> float:
-    """The no-answer model's score for an answer's best hit (`retrieval.no_answer.score`), the number the
-    library compares with its threshold (`RetrievalSettings.min_coverage`); 0 without a hit.
+def answerable_score(answer: Answer) -> float:
+    """The no-answer model's score for an answer's best hit (`Answer.answerable`), the number the library
+    compares with its threshold (`RetrievalSettings.min_coverage`); 0 without a hit.
 
     An answer about the articles (`Answer.kind` other than "passage") scores 1 when given, 0 when declined.
     """
@@ -32,11 +27,7 @@ def answerable_score(library: Library, question: str, answer: Answer) -> float:
         return 0.0
     if answer.kind != "passage":
         return 0.0 if answer.no_answer else 1.0
-    if library not in _PASSAGE_IDS:
-        _PASSAGE_IDS[library] = {(p.article_id, p.ordinal): n for n, p in enumerate(library.passages)}
-    hit = answer.hits[0]
-    terms = library.analyzer(understand(question).search)
-    return no_answer.score(library, terms, _PASSAGE_IDS[library][hit.article.id, hit.passage.ordinal], hit.score)
+    return answer.answerable
 
 
 @dataclass
@@ -60,7 +51,7 @@ def rank(library: Library, question: str, depth: int = DEPTH) -> Ranked:
         documents = list(dict.fromkeys(hit.article.id for hit in answer.hits))
         if len(documents) >= depth or len(answer.hits) < k:
             return Ranked(documents[:depth], answer.hits[0] if answer.hits else None, answer.coverage,
-                          answer.no_answer, answerable_score(library, question, answer))
+                          answer.no_answer, answerable_score(answer))
         k *= 2
 
 

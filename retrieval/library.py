@@ -186,7 +186,7 @@ class Library:
         ids, scores = (a.tolist() for a in self.index.top_k(terms, max(k, self.settings.rerank.depth)))
         query = Question(terms, self._weights(terms))
         order = rerank(self, self.settings.rerank, query, ids, scores)[:k]
-        return self._answer(question, terms, [ids[n] for n in order], [scores[n] for n in order])
+        return self._answer(question, search, [ids[n] for n in order], [scores[n] for n in order])
 
     def _follow_up_answer(self, question: str, search: str, k: int, follow_up: FollowUp) -> Answer:
         """A reply that leans on an answer ("and what did they sign before that?"), searched in its article.
@@ -203,7 +203,7 @@ class Library:
         known = [vocabulary[t] for t in dict.fromkeys(terms) if t in vocabulary]
         held = [i for i in ids if any(self.index.contains(t, i) for t in known)]
         if not held:
-            return self._answer(question, terms, [], [])
+            return self._answer(question, search, [], [])
         scores = self.index.scores_of(terms, held)
         replied = self.passages[first + follow_up.passage] if 0 <= follow_up.passage < len(ids) else None
         weights = self._weights(terms)
@@ -216,15 +216,18 @@ class Library:
                        default=0.0)
 
         order = sorted(range(len(held)), key=lambda n: (-best_sentence(held[n]), -scores[n]))[:k]
-        return self._answer(question, terms, [held[n] for n in order], scores[order].tolist())
+        return self._answer(question, search, [held[n] for n in order], scores[order].tolist())
 
-    def _answer(self, question: str, terms: list[str], ids: list[int], scores: list[float]) -> Answer:
+    def _answer(self, question: str, search: str, ids: list[int], scores: list[float]) -> Answer:
+        """The answer quoting passages `ids` (rank-bm25 `scores`) for the searched text `search`."""
+        terms = self.analyzer(search)
         query = Question(terms, self._weights(terms))
         hits = [self._hit(i, score, query) for i, score in zip(ids, scores)]
         coverage = self._coverage(terms, ids[0]) if hits else 0.0
         # The no-answer model (no_answer.py) judges the best hit; min_coverage is its threshold.
-        no_answer = not hits or answerable_score(self, terms, ids[0], scores[0]) < self.settings.min_coverage
-        return Answer(question=question, hits=hits, no_answer=no_answer, coverage=coverage, nothing_to_search=not terms)
+        answerable = answerable_score(self, search, ids[0], scores[0]) if hits else 0.0
+        return Answer(question=question, hits=hits, no_answer=answerable < self.settings.min_coverage or not hits,
+                      coverage=coverage, answerable=answerable, nothing_to_search=not terms)
 
     def passage_hit(self, article_id: str, ordinal: int, question: str = "") -> Hit | None:
         """Passage `ordinal` (0-based) of an article as a hit scored for `question`; None past its last."""
@@ -242,7 +245,7 @@ class Library:
         if not terms:
             return False
         score = float(self.index.scores_of(terms, [passage])[0])
-        return answerable_score(self, terms, passage, score) >= self.settings.min_coverage
+        return answerable_score(self, search, passage, score) >= self.settings.min_coverage
 
     def words(self, text: str) -> list[str]:
         """`text`'s words, normalized as the index sees them but not stemmed (names, titles)."""

@@ -21,6 +21,7 @@ from .models import Article, Passage
 from .question import Question
 from .rerank import best_sentence_share, pair_share
 from .sentences import analyzed_sentences
+from .understand import asked_clause
 
 from . import no_answer_model as _model
 
@@ -53,6 +54,7 @@ FEATURES = (
     "question_commonest",  # smallest idf among the question's known terms over the one-passage idf (0..1)
     "question_rarity",  # mean idf of the question's terms (unseen ones too) over the one-passage idf (0..1)
     "log_passages",  # log of how many passages the collection has (0 up)
+    "asked_coverage",  # `coverage` of the asking clause's terms (`understand.asked_clause`), two at least (0..1)
 )
 
 
@@ -86,13 +88,15 @@ def coverage(index: BM25Index, terms: list[str], passage: int) -> float:
     return float(base[_matched(index, list(weights), passage)].sum()) / total if total else 0.0
 
 
-def features(library: Searched, terms: list[str], passage: int, score: float) -> np.ndarray:
-    """The no-answer features (`FEATURES`) of a question's searched `terms` and its best hit.
+def features(library: Searched, search: str, passage: int, score: float) -> np.ndarray:
+    """The no-answer features (`FEATURES`) of a question's searched text and its best hit.
 
-    `passage` is the hit's position in `library.passages`, `score` its rank-bm25 score for the terms.
-    Only the hit and the index are read: no second search. Every feature is finite; `terms` must not be empty.
+    `search` is the question as searched (chat stripped), `passage` the hit's position in `library.passages`,
+    `score` its rank-bm25 score. Only the hit and the index are read: no second search. Every feature is
+    finite; `search` must hold a searchable term.
     """
     index = library.index
+    terms = library.analyzer(search)
     weights = term_weights(index, terms)
     distinct = list(weights)
     idf = np.array(list(weights.values()))  # every match weight is > 0
@@ -104,6 +108,7 @@ def features(library: Searched, terms: list[str], passage: int, score: float) ->
     sentences = analyzed_sentences(hit.text, library.analyzer)
     question = Question(terms, weights)
     in_article = matched | _in_article(library, distinct, passage, ~matched & known)
+    asked = _asked_terms(library, search, distinct)
     values = {
         "coverage": based[matched].sum() / based.sum(),
         "coverage_idf": idf[matched].sum() / idf.sum(),
@@ -122,8 +127,18 @@ def features(library: Searched, terms: list[str], passage: int, score: float) ->
         "question_commonest": min(1.0, idf[known].min() / single) if known.any() else 1.0,
         "question_rarity": min(1.0, idf.mean() / single),
         "log_passages": math.log(index.doc_count),
+        "asked_coverage": based[matched & asked].sum() / based[asked].sum(),
     }
     return np.array([values[name] for name in FEATURES], dtype=float)
+
+
+def _asked_terms(library: Searched, search: str, distinct: list[str]) -> np.ndarray:
+    """Which of the question's `distinct` terms its asking clause holds (`asked_clause`: "my cousin asked me
+    what the capital of Peru is, lol" -> "what the capital of Peru is"): the words of a chat message that its
+    stripping missed lie mostly outside it. Every term when there is no such clause or it holds fewer than two."""
+    clause = set(library.analyzer(asked_clause(search)))
+    held = np.array([t in clause for t in distinct], dtype=bool)
+    return held if held.sum() >= 2 else np.ones(len(distinct), dtype=bool)
 
 
 def _in_article(library: Searched, terms: list[str], passage: int, asked: np.ndarray) -> np.ndarray:
@@ -162,12 +177,12 @@ def answerable(vector: np.ndarray) -> float:
     return 1.0 / (1.0 + math.exp(-raw))
 
 
-def score(library: Searched, terms: list[str], passage: int, bm25: float) -> float:
-    """The score the library compares with its threshold: `answerable` for `terms` and the hit `passage`
-    (rank-bm25 score `bm25`), or 0 when nothing was searched or the hit holds under `MIN_EVIDENCE`."""
-    if not terms:
+def score(library: Searched, search: str, passage: int, bm25: float) -> float:
+    """The score the library compares with its threshold: `answerable` for the searched text and the hit
+    `passage` (rank-bm25 score `bm25`), or 0 when nothing was searched or the hit holds under `MIN_EVIDENCE`."""
+    if not library.analyzer(search):
         return 0.0
-    return floored(answerable(vector := features(library, terms, passage, bm25)), vector)
+    return floored(answerable(vector := features(library, search, passage, bm25)), vector)
 
 
 # A hit holding less than this share of the question's idf weight is never quoted, whatever the trees say:

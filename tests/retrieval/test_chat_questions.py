@@ -23,6 +23,7 @@ def article_titled(library: Library, title: str) -> Article:
          "Thanks so much!", "Kommersant"),
         ("so I was wondering, is it true that Huawei got some big contract in Russia? someone mentioned it",
          "Huawei"),
+        ("my friend and I were arguing about who arrested Hamdok lol", "Hamdok"),
     ],
 )
 def test_a_chatty_question_is_answered_with_the_passage_of_its_plain_form(seed_library, message, quoted):

@@ -30,12 +30,34 @@ def test_chat_around_a_question_is_stripped(message, question):
 
 
 @pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        ("I was reading the news with my dad and we couldn't remember who arrested Hamdok",
+         "who arrested Hamdok"),
+        ("my cousin and I keep arguing lol but which company signed the deal with Kommersant?",
+         "which company signed the deal with Kommersant?"),
+        ("for my essay, in what year did Bashir take power? my teacher keeps asking",
+         "in what year did Bashir take power?"),
+        ("what did Huawei get in Russia and I can't find it anywhere", "what did Huawei get in Russia"),
+    ],
+)
+def test_what_speaks_of_the_asker_around_the_question_is_dropped(message, question):
+    assert strip_chat(message) == question
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "How many teams has Manning played for that reached the Super Bowl, while he was on their team?",
         "Who, with Jim Nantz, was a member of the game's lead broadcast team?",
         "What is the best recipe for sourdough bread?",
         "huawei years agreement",
+        # Words around a question word that name things are the question's own.
+        "Tumor antigens are complexed with MHC class I molecules in the same way as what antigens?",
+        "In the US, who decides on the requirements for teachers?",
+        'Who said, "Here I stand. I can do no other"?',
+        "has anyone developed an analysis which accurately establishes the large deflection behaviour of shells .",
+        "If you do not know both magnitude and direction of two forces, what would you call that situation?",
     ],
 )
 def test_a_question_without_chat_keeps_every_word_that_is_searched(question):
