@@ -38,7 +38,8 @@ from typing import TextIO
 from retrieval import Library, RetrievalSettings
 from retrieval.no_answer import term_weights
 from retrieval.stopwords import ENGLISH
-from retrieval.understand import strip_chat, understand
+from retrieval.filler import strip_chat
+from retrieval.understand import understand
 
 from .common import DATA
 from .judged import ALL_SETS, SQUAD, all_questions, parts

@@ -21,7 +21,7 @@ from .models import Article, Passage
 from .question import Question
 from .rerank import best_sentence_share, pair_share
 from .sentences import analyzed_sentences
-from .understand import asked_clause
+from .filler import asked_clause
 
 from . import no_answer_model as _model
 

@@ -1,0 +1,226 @@
+"""The chat around a question: greetings, hedges, thanks and asides, and where in a message the question is.
+
+"hey all, quick question, does anyone know who arrested Hamdok? thanks!" asks "who arrested Hamdok?". Rules
+over how chat is put (its markers, openings, endings, and what speaks of the asker around the clause that
+asks), never over what a question is about: a word that names something always stays.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .analyzer import normalize
+from .stopwords import ENGLISH
+
+# Words that, in a chat clause of their own, say something about the asker, not the subject ("hey all",
+# "I'm new here and trying to understand", "thanks so much", "someone mentioned it"). A clause is dropped
+# only when every word in it is one of these or a common word and one of them is a marker of chat
+# (`_CHAT_MARKERS`), so a subject word always survives and ", while he was on their team" stays.
+_CHAT_MARKERS = frozenset("""
+    hey heyy heyyy hi hii hiii hello hiya heya yo yoo howdy sup everyone everybody guys folks yall y'all fam
+    morning evening afternoon
+    newbie noob trying wondering wonder wondered curious confused sorry apologies stuck
+    i i'm im i've ive i'd my me we our
+    anyone anybody someone somebody please pls plz thanks thank thx ty tysm cheers appreciate appreciated advance
+    mentioned heard hearing lol lmao haha hah hehe btw tbh imo um uh hmm hm
+""".split())
+_CHAT_WORDS = _CHAT_MARKERS | frozenset("""
+    all people team friends there chat bot new here try tried understand understanding figure out get
+    quick question questions random dumb stupid silly ask asking asked know knows knew one much lot very
+    help mention mentions said say says saying hear keep keeps kept read reading saw see seen idea ideas clue
+    ok okay okey so just really actually basically well anyway anyways also again still though
+    thing things stuff bit little something right yeah yes yep sure great awesome cool nice good morning evening
+    afternoon true real correct tell me explain remind let us we you i i'm im me my mine your
+    remember recall forget forgot sure learn find found
+""".split())
+
+# Openings that frame a question without being part of it, stripped from the front of a clause (repeatedly).
+_OPENINGS = re.compile(
+    r"^(?:"
+    r"(?:hey|hi|hello|hiya|heya|yo|howdy|ok(?:ay)?|so|well|and|also|btw|um+|uh+|hm+|oh|ah)"
+    r"(?:\s+(?:there|all|everyone|everybody|guys|folks|team|y'?all|friends|bot))?\b"
+    r"|(?:quick|random|dumb|stupid|silly|noob|small|simple)\s+question\b"
+    r"|(?:sorry\s+(?:if\s+this\s+is\s+a\s+(?:dumb|stupid|silly)\s+question|to\s+bother\s+you))\b"
+    r"|(?:i\s+was|i'?m|i\s+am|i'?ve\s+been|just)\s+(?:wondering|curious|confused)(?:\s+about)?\b"
+    r"|i\s+wonder\b|i'?d\s+(?:like|love)\s+to\s+know\b|i\s+want\s+to\s+know\b|i\s+need\s+to\s+know\b"
+    r"|(?:i\s+)?(?:keep\s+)?(?:hearing|heard|reading|read|seeing|saw)\s+(?:a\s+lot\s+)?(?:about|that)\b"
+    r"|(?:does|do|did)\s+(?:anyone|anybody|someone|somebody|you|u|y'?all|any\s+of\s+you)"
+    r"(?:\s+(?:here|happen\s+to))?\s+(?:know|remember|have\s+(?:any\s+)?(?:idea|info))(?:\s+(?:of|about))?\b"
+    r"|(?:anyone|anybody|someone|somebody)\s+(?:know|knows|remember)s?\b"
+    r"|(?:has|have)\s+(?:anyone|anybody|someone|somebody|any\s+of\s+you)\s+(?:figured|found|worked)\s+out\b"
+    r"|(?:can|could|would|will)\s+(?:anyone|anybody|someone|somebody|you|u|y'?all)"
+    r"(?:\s+(?:please|pls|plz|kindly|maybe))?\s+(?:tell|explain(?:\s+to)?|remind|show|help)(?:\s+me)?"
+    r"(?:\s+(?:with|about|out))?\b"
+    r"|(?:please|pls|plz|kindly)(?:\s+(?:tell|explain(?:\s+to)?|remind|show)(?:\s+me)?)?\b"
+    r"|(?:tell|explain\s+to|remind|show)\s+me\b"
+    r"|(?:is|was)\s+it\s+(?:true|right|correct)\s+(?:that\b)?"
+    r"|(?:any\s+)?idea\s+(?:if|whether)\b|(?:any|no)\s+idea\b"
+    r"|(?:genuinely|really|honestly|just|kinda|kind\s+of)\s+(?:curious|wondering|confused)(?:\s+about)?\b"
+    r"|(?:so\s+)?what\s+i\s+(?:want|need|would\s+like|'?d\s+like)\s+to\s+know\s+is\b"
+    r"|(?:i\s+)?(?:have\s+been|'?ve\s+been|was|am|'?m)\s+trying\s+to\s+(?:figure\s+out|understand|find\s+out|work\s+out)\b"
+    r"|(?:need|needing)\s+(?:some\s+)?help\b|(?:a\s+)?question\s+for\s+(?:the\s+group|everyone|you\s+all|y'?all|anyone)\b"
+    r"|(?:first\s+time\s+(?:posting|asking)(?:\s+here)?)\b"
+    r")[\s,:;!.-]*",
+    re.IGNORECASE,
+)
+# Endings that only close a chat message ("..., thanks in advance", "... lol", "... anyone?").
+_ENDINGS = re.compile(
+    r"[\s,;:!.-]*\b(?:"
+    r"(?:thanks|thank\s+you|thx|ty|tysm|cheers)(?:\s+(?:so\s+much|a\s+lot|very\s+much|in\s+advance|all|guys|everyone))*"
+    r"|please|pls|plz|lol|lmao|haha+|anyone|anybody|any\s+ideas?|if\s+(?:anyone|you)\s+knows?|tia|ty\s+in\s+advance"
+    r"|any\s+help(?:\s+(?:is|would\s+be))?(?:\s+(?:appreciated|welcome|great))?|in\s+(?:simple|plain)\s+(?:terms|english)"
+    r"|asking\s+for\s+a\s+friend|no\s+rush|(?:i\s+)?saw\s+it\s+on\s+\w+|(?:does\s+)?anyone\s+(?:have|got)\s+a\s+source"
+    r")[\s!.?]*$",
+    re.IGNORECASE,
+)
+_SENTENCES = re.compile(r"(?<=[?!.])\s+|\n+")
+# Clause edges: punctuation, dashes, "but", an interjection ("... sorry if ...", "... lol"), and a conjunction
+# whose subject is the asker ("... and I had no clue").
+_CLAUSES = re.compile(
+    r"(?<=[,;:])\s+|\s+[-\u2013\u2014]+\s+|\s+but\s+(?=\S)"
+    r"|\s+(?=(?:sorry|lol|lmao|haha+|thanks|thank\s+you|thx|pls|plz)\b)"
+    r"|\s+(?=(?:and|or|but|because|cause|cuz|since)\s+(?:i|i'm|im|i've|i'd|we|we're|my)\b)",
+    re.IGNORECASE,
+)
+# The word that opens what is asked, wherever it stands in its clause, and the rest of a clause.
+_ASKING = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
+_CLAUSE_REST = re.compile(r"[^,;:?!.\n]*")
+# Words that make a clause around a question speak of the asker: the asker and the people asked, the
+# asking itself, interjections ("I was talking with a friend and we couldn't agree on ...", "dumb question
+# maybe, but ...", "... lol"). Narrower than `_CHAT_MARKERS`: "someone" or "trying" may be the subject.
+_ASKER = frozenset("""
+    i i'm im i've ive i'd my me we we're our anyone anybody y'all yall guys folks everyone everybody
+    hey heyy hi hii hello hiya yo morning evening afternoon lol lmao haha hehe pls plz please thanks thank thx
+    tia sorry
+""".split())
+# A word of one of these, with "question", before the question speaks of the asking ("dumb question maybe, but").
+_PREAMBLE = _ASKER | {"question"}
+# Words, abbreviations ("i.e.") whole.
+_TOKEN = re.compile(r"[\w']+(?:\.[\w']+)+|[\w']+")
+# Prepositions the stopwords lack: "within what variable ..." asks.
+_PREPOSITIONS = frozenset("""
+    within without among amongst upon toward towards across along around behind beside besides beyond
+    despite near per since throughout via according regarding concerning
+""".split())
+# A question cut from the words before it holds at least this many words of its own ("what library?" of
+# "... these books became a foundational text for what library?" is not the question).
+_QUESTION_WORDS_LEFT = 2
+# A clause after the question is only an aside this short (in words).
+_ASIDE_WORDS = 8
+# Discord's custom emoji and shortcodes, and Unicode's; a chat message's words.
+EMOJI = re.compile(r"<a?:\w+:\d+>|:[a-z_]+:|[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]")
+WORD = re.compile(r"[\w']+")
+
+
+def _is_chat(clause: str) -> bool:
+    words = WORD.findall(normalize(clause))
+    return (bool(words) and all(w in _CHAT_WORDS or w in ENGLISH for w in words)
+            and any(w in _CHAT_MARKERS for w in words))
+
+
+def _stripped(clause: str, pattern: re.Pattern[str]) -> str:
+    while True:
+        shorter = pattern.sub("", clause, count=1).strip()
+        if shorter == clause:
+            return clause
+        clause = shorter
+
+
+def strip_chat(text: str) -> str:
+    """The question without the chat around it: greetings, hedges, thanks and asides.
+
+    "hey everyone, quick question: who arrested Hamdok? thanks!" -> "who arrested Hamdok?". A message
+    that is all chat comes back empty. In each sentence, the opening of every clause ("is it true that",
+    "does anyone know") and the ending of its last ("lol", "thanks in advance") are stripped and clauses
+    of chat are dropped; what names something is never dropped, and the order stays. Around the clause
+    that asks (the first holding a question word), what speaks of the asker is dropped (`_around_asking`).
+    """
+    sentences: list[list[tuple[str, str]]] = []  # each clause as written and without its opening
+    for sentence in _SENTENCES.split(EMOJI.sub(" ", text).strip()):
+        clauses = ((clause, _stripped(clause, _OPENINGS)) for clause in map(str.strip, _CLAUSES.split(sentence.strip())))
+        sentences.append([(written, clause) for written, clause in clauses
+                          if clause and not _is_chat(clause)
+                          and not (_is_chat(written) and _asking_start(clause) is None)])
+    kept_sentences = []
+    for kept in _around_asking(sentences):
+        if kept:
+            kept[-1] = _stripped(kept[-1], _ENDINGS)
+            kept_sentences.append(" ".join(c for c in kept if c))
+    return " ".join(s for s in kept_sentences if s and not _is_chat(s)).strip(" ,;:-")
+
+
+def _speaks_of_asker(words: str, markers: frozenset[str] = _ASKER) -> bool:
+    """Whether `words` speak of the asker (a word of `markers`) and name nothing (`_names`)."""
+    return not _names(words) and any(w in markers for w in _TOKEN.findall(normalize(words)))
+
+
+def _says_nothing(words: str) -> bool:
+    """Whether `words` are all common or chat words ("quick one", "ok so") and name nothing (`_names`)."""
+    found = _TOKEN.findall(normalize(words))
+    return bool(found) and not _names(words) and all(w in ENGLISH or w in _CHAT_WORDS for w in found)
+
+
+def _own_words(words: str) -> int:
+    """How many of `words` are neither common nor chat words."""
+    return sum(w not in ENGLISH and w not in _CHAT_WORDS for w in _TOKEN.findall(normalize(words)))
+
+
+def _names(words: str) -> bool:
+    """Whether `words` name something: a quote, a number, a capitalized word past the first but "I"
+    ("Tumor antigens are complexed with MHC class I molecules in ...", "In the US")."""
+    found = _TOKEN.findall(words)
+    return '"' in words or any(c.isdigit() for c in words) or any(
+        w[0].isupper() and w.casefold() not in _ASKER for w in found[1:])
+
+
+def asked_clause(text: str) -> str:
+    """From `text`'s first question word to the end of its clause ("my cousin asked me what the capital of
+    Peru is, lol" -> "what the capital of Peru is"); "" without a question word."""
+    found = _ASKING.search(text)
+    return _CLAUSE_REST.match(text, found.start()).group() if found else ""  # type: ignore[union-attr]
+
+
+def _asking_start(clause: str) -> int | None:
+    """Where the question starts in `clause`: at its first question word that opens the clause or follows a
+    common or chat word ("agree on what", "figured out who"), not one after a name ("an analysis which",
+    "Doctor Who"): that one is a relative clause or a name."""
+    for found in _ASKING.finditer(clause):
+        before = _TOKEN.findall(normalize(clause[:found.start()]))
+        if not before:
+            return found.start()
+        if not found.group()[0].isupper() and (before[-1] in ENGLISH or before[-1] in _CHAT_WORDS
+                                               or before[-1] in _PREPOSITIONS):
+            return found.start()
+    return None
+
+
+def _around_asking(sentences: list[list[tuple[str, str]]]) -> list[list[str]]:
+    """The clauses (as `(written, without opening)` pairs) without what speaks of the asker around the
+    clause that asks, each without its opening.
+
+    In "I was talking with a friend and we couldn't agree on where Dyrrachium was, any ideas? my teacher
+    asked", the question starts at "where": before it in its sentence, the clauses that speak of the asker
+    (`_speaks_of_asker`, as written) or say nothing (`_says_nothing`) are dropped, and so are the words of
+    its own clause before the question word that speak of the asker; after it, the short clauses that speak
+    of the asker and hold no question word. A message with no question word is left as it is.
+    """
+    place = next(((n, m) for n, clauses in enumerate(sentences) for m, (_, clause) in enumerate(clauses)
+                  if _asking_start(clause) is not None), None)
+    result: list[list[str]] = []
+    for n, clauses in enumerate(sentences):
+        kept = []
+        for m, (written, clause) in enumerate(clauses):
+            if place is None:
+                pass
+            elif n == place[0] and m < place[1] and (_speaks_of_asker(written, _PREAMBLE) or _says_nothing(written)):
+                continue
+            elif (n, m) == place:
+                start = _asking_start(clause) or 0
+                if _speaks_of_asker(clause[:start], _PREAMBLE) and _own_words(clause[start:]) >= _QUESTION_WORDS_LEFT:
+                    clause = clause[start:]
+            elif ((n, m) > place and len(WORD.findall(written)) <= _ASIDE_WORDS and _speaks_of_asker(written)
+                  and _asking_start(written) is None):
+                continue
+            kept.append(clause)
+        result.append(kept)
+    return result

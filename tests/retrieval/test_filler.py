@@ -1,0 +1,83 @@
+"""The chat around a question: what is stripped, and what never is."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from retrieval.analyzer import Analyzer
+from retrieval.filler import asked_clause, strip_chat
+
+
+@pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        ("hey everyone, I'm new here and trying to understand, what happened to Abdalla Hamdok after the coup?",
+         "what happened to Abdalla Hamdok after the coup?"),
+        ("Could somebody please tell me what Kommersant reported about Russia and China and the internet? "
+         "Thanks so much!", "what Kommersant reported about Russia and China and the internet?"),
+        ("so I was wondering, is it true that Huawei got some big contract in Russia? someone mentioned it",
+         "Huawei got some big contract in Russia?"),
+        ("quick question - who arrested hamdok lol", "who arrested hamdok"),
+        ("does anyone know how long bashir was in power", "how long bashir was in power"),
+        ("thanks in advance, what did putin sign?", "what did putin sign?"),
+        ("hi all \U0001F44B who signed the agreement in 2013? thx", "who signed the agreement in 2013?"),
+    ],
+)
+def test_chat_around_a_question_is_stripped(message, question):
+    assert strip_chat(message) == question
+
+
+@pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        ("I was reading the news with my dad and we couldn't remember who arrested Hamdok",
+         "who arrested Hamdok"),
+        ("my cousin and I keep arguing lol but which company signed the deal with Kommersant?",
+         "which company signed the deal with Kommersant?"),
+        ("for my essay, in what year did Bashir take power? my teacher keeps asking",
+         "in what year did Bashir take power?"),
+        ("what did Huawei get in Russia and I can't find it anywhere", "what did Huawei get in Russia"),
+    ],
+)
+def test_what_speaks_of_the_asker_around_the_question_is_dropped(message, question):
+    assert strip_chat(message) == question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many teams has Manning played for that reached the Super Bowl, while he was on their team?",
+        "Who, with Jim Nantz, was a member of the game's lead broadcast team?",
+        "What is the best recipe for sourdough bread?",
+        "huawei years agreement",
+        # Words around a question word that name things are the question's own.
+        "Tumor antigens are complexed with MHC class I molecules in the same way as what antigens?",
+        "In the US, who decides on the requirements for teachers?",
+        'Who said, "Here I stand. I can do no other"?',
+        "has anyone developed an analysis which accurately establishes the large deflection behaviour of shells .",
+        "If you do not know both magnitude and direction of two forces, what would you call that situation?",
+    ],
+)
+def test_a_question_without_chat_keeps_every_word_that_is_searched(question):
+    analyze = Analyzer()
+    assert analyze(strip_chat(question)) == analyze(question)
+
+
+@given(st.lists(st.sampled_from(["Hamdok", "Kommersant", "Huawei", "sourdough", "cyberspace", "Inspur"]),
+                min_size=1, max_size=3),
+       st.sampled_from(["", "hey, ", "hi all! ", "quick question: ", "so I was wondering, ", "does anyone know "]),
+       st.sampled_from(["", " thanks!", ", thanks in advance", " lol", "? anyone?", " \U0001F64F"]))
+@settings(max_examples=200, deadline=None)
+def test_chat_never_takes_a_subject_word(subjects, opening, ending):
+    message = opening + "what about " + " and ".join(subjects) + ending
+    assert all(word in strip_chat(message) for word in subjects)
+
+
+@pytest.mark.parametrize(
+    ("text", "clause"),
+    [("my cousin asked me what the capital of Peru is, lol", "what the capital of Peru is"),
+     ("Which NFL team represented the AFC at Super Bowl 50?", "Which NFL team represented the AFC at Super Bowl 50"),
+     ("huawei years agreement", "")],
+)
+def test_the_asked_clause_runs_from_the_question_word_to_its_clause_end(text, clause):
+    assert asked_clause(text) == clause
