@@ -25,7 +25,8 @@ def _settings(config: LoadConfig, token: str, guild_id: int) -> Any:
     index_path = config.index_path or config.content.parent / "index"
     return Settings(_env_file=None, token=token, content_path=config.content, index_path=index_path,
                     dev_guild_id=guild_id,
-                    question_cooldown_rate=config.cooldown_rate, question_cooldown_seconds=config.cooldown_seconds,
+                    limits={"question_cooldown_rate": config.cooldown_rate,
+                            "question_cooldown_seconds": config.cooldown_seconds},
                     message_content_intent=False, answer_channel_ids=[], log_level="WARNING")
 
 

@@ -12,7 +12,7 @@ import pytest
 from benchmarks.common import DATA
 from benchmarks.load.config import LoadConfig
 from benchmarks.load.content import NEW_ARTICLE_TITLE, stage_content
-from benchmarks.load.run import run_in_process, run_separate
+from benchmarks.load.run import _settings, run_in_process, run_separate
 
 SECONDS, RATE = 2.0, 5.0
 
@@ -22,6 +22,14 @@ def content(tmp_path: Path) -> Path:
     folder = tmp_path / "content"
     stage_content(folder, None, None, DATA, seed=0)
     return folder
+
+
+def test_the_load_bot_is_configured_with_the_current_settings_names(content: Path, caplog) -> None:
+    config = LoadConfig(content=content, cooldown_rate=9, cooldown_seconds=3.0)
+    with caplog.at_level("WARNING"):
+        settings = _settings(config, "token", 1)
+    assert not caplog.records, [r.getMessage() for r in caplog.records]  # no old name, so no warning
+    assert (settings.limits.question_cooldown_rate, settings.limits.question_cooldown_seconds) == (9, 3.0)
 
 
 @pytest.mark.parametrize("run", [run_separate, run_in_process], ids=["separate-processes", "one-process"])
