@@ -54,7 +54,7 @@ FEATURES = (
     "question_commonest",  # smallest idf among the question's known terms over the one-passage idf (0..1)
     "question_rarity",  # mean idf of the question's terms (unseen ones too) over the one-passage idf (0..1)
     "log_passages",  # log of how many passages the collection has (0 up)
-    "asked_coverage",  # `coverage` of the asking clause's terms (`understand.asked_clause`), two at least (0..1)
+    "asked_coverage",  # `coverage` of the asking clause's terms (`filler.asked_clause`), two at least (0..1)
 )
 
 
