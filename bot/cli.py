@@ -27,13 +27,16 @@ def _article_json(article: Article) -> dict:
 
 
 def _answer_json(answer: Answer) -> dict:
-    """What `ask --json` prints. `kind` tells a quote ("passage") from a fact about one article ("article",
-    which names it), a list with one answer per article ("articles", with how many match) and small talk."""
+    """What `ask --json` prints. `kind` tells a quote ("passage", with the no-answer model's score) from a fact
+    about one article ("article", which names it), a list with one answer per article ("articles", with how
+    many match) and small talk."""
     out: dict = {"question": answer.question, "kind": answer.kind, "fact": answer.fact, "no_answer": answer.no_answer}
     if answer.kind == "article":
         out["article"] = _article_json(answer.article) if answer.article else None
     if answer.kind == "articles":
         out["total"] = answer.total
+    if answer.kind == "passage":
+        out["answerable"] = answer.answerable
     out["answers"] = [
         {"score": hit.score, "quote": hit.passage.text, "highlight": hit.highlighted_text,
          "article": _article_json(hit.article)}

@@ -25,8 +25,9 @@ def _no_token(monkeypatch, tmp_path):
 def test_ask_json_has_the_documented_shape(capsys):
     assert main(["ask", "How long was Omar al-Bashir in power?", "--json", "-k", "2"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"question", "kind", "fact", "no_answer", "answers"}
+    assert set(out) == {"question", "kind", "fact", "no_answer", "answerable", "answers"}
     assert (out["kind"], out["no_answer"]) == ("passage", False) and 1 <= len(out["answers"]) <= 2
+    assert 0.5 <= out["answerable"] <= 1.0  # quoted: the model's score reached the threshold
     best = out["answers"][0]
     assert set(best) == {"score", "quote", "highlight", "article"}
     assert set(best["article"]) == {"id", "title", "authors", "source", "url", "date"}
@@ -36,9 +37,10 @@ def test_ask_json_has_the_documented_shape(capsys):
 
 def test_ask_json_says_no_answer_for_an_off_topic_question(capsys):
     main(["ask", "What is the best recipe for sourdough bread?", "--json"])
-    assert json.loads(capsys.readouterr().out) == {
-        "question": "What is the best recipe for sourdough bread?", "kind": "passage", "fact": "", "no_answer": True,
-        "answers": []}
+    out = json.loads(capsys.readouterr().out)
+    assert 0.0 <= out.pop("answerable") < 0.5  # declined: under the threshold
+    assert out == {"question": "What is the best recipe for sourdough bread?", "kind": "passage", "fact": "",
+                   "no_answer": True, "answers": []}
 
 
 def test_ask_json_tells_a_fact_about_an_article_from_a_list_of_articles(capsys):
