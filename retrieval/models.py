@@ -87,8 +87,9 @@ class Answer(_Frozen):
     hits: list[Hit]
     no_answer: bool
     coverage: float = Field(description="Share of the question's term weight that the best hit matches (0..1).")
-    answerable: float = Field(0.0, description="The no-answer model's score for the best hit (0..1): quoted when it "
-                                                "reaches RetrievalSettings.min_coverage.")
+    answerable: float = Field(0.0, description="For kind 'passage': the no-answer model's score for the best hit "
+                                                "(0..1), quoted when it reaches RetrievalSettings.min_coverage; 0 "
+                                                "for the other kinds.")
     nothing_to_search: bool = Field(
         False, description="The question has no word left to search for once common words are dropped "
                            "('What is it?'); no_answer is then true.",

@@ -17,11 +17,11 @@ import numpy as np
 
 from .analyzer import Analyzer
 from .bm25 import BM25Index
+from .filler import asked_clause
 from .models import Article, Passage
 from .question import Question
 from .rerank import best_sentence_share, pair_share
 from .sentences import analyzed_sentences
-from .filler import asked_clause
 
 from . import no_answer_model as _model
 
