@@ -87,6 +87,14 @@ class Settings(BaseSettings):
         description="Folder for the saved index, so a restart with unchanged content skips rebuilding. "
                     "Empty to always rebuild.",
     )
+    data_path: Path = Field(
+        Path(".data"),
+        description="Folder for what the bot writes: articles added from Discord (articles/) and the list of "
+                    "hidden ones (hidden.json). The bot never writes into content_path.",
+    )
+    max_upload_bytes: int = Field(
+        10 * 2**20, ge=1, description="Largest attachment /add accepts, in bytes (checked before downloading).",
+    )
 
     top_k: int = Field(
         3, ge=1, le=10,
