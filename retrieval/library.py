@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from .about import answer_about, next_passage
 from .analyzer import Analyzer
 from .bm25 import BM25Index, Vocabulary
 from .highlight import best_sentences
-from .ingest import ContentError, Progress, read_content
+from .ingest import ContentError, Progress, read_collection
 from .models import Answer, Article, Hit, LoadReport, Passage
 from .no_answer import coverage, term_weights
 from .no_answer import score as answerable_score
@@ -32,6 +32,9 @@ _NEW_QUESTION_MARGIN = 0.1
 
 class Library:
     """Articles, their passages, and the BM25 index over them. Immutable once loaded."""
+
+    # The ids of the articles `load` read from its `added` folder (those a moderator added), not the operator's.
+    added_ids: frozenset[str] = frozenset()
 
     def __init__(
         self,
@@ -105,7 +108,7 @@ class Library:
     @classmethod
     def load(
         cls, path: str | Path, settings: RetrievalSettings | None = None, progress: Progress | None = None,
-        *, index_dir: str | Path | None = None,
+        *, index_dir: str | Path | None = None, added: str | Path | None = None, hidden: Collection[str] = (),
     ) -> Library:
         """Read a folder or a single file in any supported format.
 
@@ -113,31 +116,44 @@ class Library:
         the path itself cannot be read. `progress` is called per file, and while indexing its
         `passages` method if it is a `LoadProgress` (as `TerminalProgress` is).
 
+        `added` is a folder of articles added besides the operator's (`managed.ManagedArticles.folder`;
+        missing is empty): they are read after `path`, their ids are in `added_ids`, and their sources are
+        relative to its parent ("articles/x.md"). The operator's articles whose ids are in `hidden` are left out.
+
         With `index_dir`, the built index is saved there, and a later load of unchanged content
-        with the same settings reuses it (`report.from_cache`) instead of rebuilding.
+        (both folders, the same hidden ids) with the same settings reuses it (`report.from_cache`)
+        instead of rebuilding.
         """
         started = time.perf_counter()
         path = Path(path)
+        added = Path(added) if added is not None else None
         settings = settings or RetrievalSettings()
         cache = None
         if index_dir is not None:
-            cache = IndexCache(Path(index_dir), path, index_settings(settings))
+            cache = IndexCache(Path(index_dir), path, index_settings(settings), added=added, hidden=hidden)
             stored = cache.load()
             if stored is not None:
                 report = stored.report.model_copy(update={
                     "root": str(path), "from_cache": True, "seconds": time.perf_counter() - started})
-                return cls.from_saved(stored, settings, report)
-        articles, skipped, files = read_content(path, progress)
+                library = cls.from_saved(stored, settings, report)
+                library.added_ids = stored.added_ids
+                return library
+        read = read_collection(path, progress, added=added, hidden=hidden)
         indexing = progress.passages if isinstance(progress, LoadProgress) else None
-        library = cls.build(articles, settings, progress=indexing)
+        library = cls.build(read.articles, settings, progress=indexing)
+        library.added_ids = read.added_ids
         report = LoadReport(
-            root=str(path), files=files, articles=len(library.articles), passages=len(library.passages),
-            skipped=skipped,
+            root=str(path), files=read.files, articles=len(library.articles), passages=len(library.passages),
+            skipped=read.skipped,
         )
         if cache is not None:
-            cache.save(library.articles.values(), library.passages, library.index, report)
+            cache.save(library.articles.values(), library.passages, library.index, report, read.added_ids)
         library.report = report.model_copy(update={"seconds": time.perf_counter() - started})
         return library
+
+    def is_added(self, article_id: str) -> bool:
+        """Whether the article was added from the data folder (rather than read from the operator's content)."""
+        return article_id in self.added_ids
 
     def passage_count(self, article_id: str) -> int:
         return self._passage_counts.get(article_id, 0)

@@ -6,7 +6,7 @@ Layout of the index folder::
         manifest.json   format, content fingerprint, and every file's size and checksum
         *.npy           the BM25 arrays and passage offsets, memory-mapped on load
         articles.jsonl  one article per line; an article is parsed only when it is looked at
-        *.json          vocabulary, article ids, subheadings, the load report
+        *.json          vocabulary, article ids, subheadings, the load report, the ids of added articles
     .tmp-PID-*/         a save in progress (or one killed half-way: removed by a later save)
     .old-PID-*/         the previous index while the new one is renamed into place
 
@@ -25,8 +25,8 @@ import mmap
 import os
 import secrets
 import shutil
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -41,7 +41,7 @@ from .stored_views import StoredArticles, StoredPassages
 log = logging.getLogger(__name__)
 
 # Bump whenever the layout or the meaning of a saved file changes.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CURRENT = "current"
 MANIFEST = "manifest.json"
 # Files up to this size are checksummed whole; larger ones (the BM25 arrays, the articles) by
@@ -72,10 +72,8 @@ def index_settings(settings: RetrievalSettings) -> dict[str, Any]:
     return {part: getattr(settings, part).model_dump() for part in ("analyzer", "passages", "bm25")}
 
 
-def fingerprint(path: Path, settings: dict[str, Any]) -> dict[str, Any]:
-    """What the index depends on: every content file's relative path, size and mtime, the settings,
-    the retrieval code and the format. Equal fingerprints mean the saved index is still right."""
-    root = path if path.is_dir() else path.parent
+def _files(path: Path, root: Path) -> list[list[Any]]:
+    """[relative path, size, mtime] of every content file under `path`."""
     files = []
     for file in content_files(path):
         try:
@@ -83,18 +81,29 @@ def fingerprint(path: Path, settings: dict[str, Any]) -> dict[str, Any]:
             files.append([relative_source(file, root), stat.st_size, stat.st_mtime_ns])
         except OSError:
             files.append([relative_source(file, root), None, None])
+    return files
+
+
+def fingerprint(path: Path, settings: dict[str, Any], added: Path | None = None,
+                hidden: Collection[str] = ()) -> dict[str, Any]:
+    """What the index depends on: every content file's relative path, size and mtime (the operator's and
+    the added articles' folder's), the hidden article ids, the settings, the retrieval code and the format.
+    Equal fingerprints mean the saved index is still right."""
     kind = "folder" if path.is_dir() else "file" if path.exists() else "missing"
-    return {"format": FORMAT_VERSION, "code": _code_digest(), "settings": settings, "kind": kind, "files": files}
+    return {"format": FORMAT_VERSION, "code": _code_digest(), "settings": settings, "kind": kind,
+            "files": _files(path, path if path.is_dir() else path.parent),
+            "added": _files(added, added.parent) if added is not None and added.is_dir() else [],
+            "hidden": sorted(hidden)}
 
 
 def _difference(saved: dict[str, Any], current: dict[str, Any]) -> str:
     """Why a saved fingerprint no longer matches, in words."""
     for key, what in (("format", "index format"), ("code", "retrieval code"), ("settings", "settings"),
-                      ("kind", "content path")):
+                      ("kind", "content path"), ("hidden", "hidden articles")):
         if saved.get(key) != current[key]:
             return f"{what} changed"
-    before = {name: (size, mtime) for name, size, mtime in saved.get("files", [])}
-    after = {name: (size, mtime) for name, size, mtime in current["files"]}
+    before = {name: (size, mtime) for name, size, mtime in saved.get("files", []) + saved.get("added", [])}
+    after = {name: (size, mtime) for name, size, mtime in current["files"] + current["added"]}
     added = sorted(after.keys() - before.keys())
     removed = sorted(before.keys() - after.keys())
     modified = sorted(n for n in after.keys() & before.keys() if after[n] != before[n])
@@ -124,7 +133,7 @@ def _write_durably(path: Path, write: Callable[[BinaryIO], object]) -> int:
     return path.stat().st_size
 
 
-def _fsync(path: Path) -> None:
+def fsync_path(path: Path) -> None:
     """Make a written file or folder durable: a rename must never expose unwritten data."""
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -159,14 +168,17 @@ class StoredLibrary:
     passage_counts: dict[str, int]
     index: BM25Index
     report: LoadReport
+    added_ids: frozenset[str] = field(default_factory=frozenset)
 
 
 class IndexCache:
-    """The saved index for one content path and one set of settings, in `folder`."""
+    """The saved index for one content path (with the added articles' folder and the hidden ids, see
+    `fingerprint`) and one set of settings, in `folder`."""
 
-    def __init__(self, folder: Path, content: Path, settings: dict[str, Any]) -> None:
+    def __init__(self, folder: Path, content: Path, settings: dict[str, Any], *, added: Path | None = None,
+                 hidden: Collection[str] = ()) -> None:
         self.folder = folder
-        self.fingerprint = fingerprint(content, settings)
+        self.fingerprint = fingerprint(content, settings, added, hidden)
 
     def load(self) -> StoredLibrary | None:
         """The saved library if it is complete and still matches the content; else None, reason logged."""
@@ -223,18 +235,19 @@ class IndexCache:
         report = LoadReport.model_validate_json((current / "report.json").read_text(encoding="utf-8"))
         if len(passages) != index.doc_count or len(first) != len(ids) + 1:
             raise StoreError("passages and index disagree")
-        return StoredLibrary(articles, passages, counts, index, report)
+        return StoredLibrary(articles, passages, counts, index, report, frozenset(text("added_ids.json")))
 
     def save(self, articles: Iterable[Article], passages: Sequence[Passage], index: BM25Index,
-             report: LoadReport) -> None:
-        """Save atomically; a failure is logged and leaves any previous index in place."""
+             report: LoadReport, added_ids: Collection[str] = ()) -> None:
+        """Save atomically (`added_ids`: the articles added from the data folder); a failure is logged and
+        leaves any previous index in place."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._remove_leftovers()
             work = self.folder / f".tmp-{os.getpid()}-{secrets.token_hex(4)}"
             work.mkdir()
             try:
-                self._write(work, list(articles), passages, index, report)
+                self._write(work, list(articles), passages, index, report, added_ids)
                 self._swap_in(work)
             except BaseException:
                 shutil.rmtree(work, ignore_errors=True)
@@ -243,7 +256,7 @@ class IndexCache:
             log.warning("could not save the index in %s: %s", self.folder, exc)
 
     def _write(self, work: Path, articles: list[Article], passages: Sequence[Passage], index: BM25Index,
-               report: LoadReport) -> None:
+               report: LoadReport, added_ids: Collection[str]) -> None:
         files: dict[str, dict[str, Any]] = {}
         arrays: dict[str, tuple[str, list[int]]] = {}
 
@@ -270,6 +283,7 @@ class IndexCache:
         put("articles.jsonl", write_articles)
         put_array("article_offsets", np.asarray(offsets, dtype=np.int64))
         put_json("article_ids.json", [a.id for a in articles])
+        put_json("added_ids.json", sorted(added_ids))
         position = {a.id: i for i, a in enumerate(articles)}
         first = np.zeros(len(articles) + 1, dtype=np.int64)
         np.add.at(first, [position[p.article_id] + 1 for p in passages], 1)
@@ -289,7 +303,7 @@ class IndexCache:
                 "block_shift": index.arrays.block_shift}
         # The manifest goes last: a folder without one is never loaded.
         _write_durably(work / MANIFEST, lambda file: file.write(_sealed(body).encode()))
-        _fsync(work)
+        fsync_path(work)
 
     def _swap_in(self, work: Path) -> None:
         current = self.folder / CURRENT
@@ -298,7 +312,7 @@ class IndexCache:
             old = self.folder / f".old-{os.getpid()}-{secrets.token_hex(4)}"
             os.rename(current, old)
         os.rename(work, current)
-        _fsync(self.folder)
+        fsync_path(self.folder)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 

@@ -233,7 +233,7 @@ def save_killed_at(step: int, content: Path, index_dir: Path) -> bool:
                     return getattr(os, name)
 
             store._write_durably = around(store._write_durably)
-            store._fsync = around(store._fsync)
+            store.fsync_path = around(store.fsync_path)
             store.os = KillingOs()
             Library.load(content, index_dir=index_dir)
         finally:
