@@ -12,6 +12,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from retrieval import Answer, Article, ContentError, Library
+from retrieval.managed import HiddenArticles, HiddenListDamaged, ManagedArticles
 from retrieval.progress import TerminalProgress
 
 from .render import render_answer
@@ -59,9 +60,12 @@ def _index_json(library: Library) -> dict:
 
 def _load(settings: Settings, content: Path | None, quiet: bool) -> Library:
     progress = TerminalProgress(enabled=not quiet)
-    # The saved index belongs to the configured collection; a one-off --content is built in memory.
-    index_dir = settings.index_path if content is None else None
-    library = Library.load(content or settings.content_path, settings.retrieval, progress, index_dir=index_dir)
+    if content is not None:  # a one-off folder, built in memory, as it is
+        library = Library.load(content, settings.retrieval, progress)
+    else:  # the configured collection, as the bot serves it: with what moderators added and hid
+        library = Library.load(settings.content_path, settings.retrieval, progress, index_dir=settings.index_path,
+                               added=ManagedArticles(settings.data_path).folder,
+                               hidden=HiddenArticles(settings.data_path).ids())
     progress.finish(library.report)
     if not quiet:
         for skipped in library.report.skipped:
@@ -139,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
             print("sync needs a bot token: set DISCORD_TOKEN in the environment or .env", file=sys.stderr)
             return 2
         library = _load(settings, getattr(args, "content", None), quiet)
-    except ContentError as exc:
+    except (ContentError, HiddenListDamaged) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from retrieval import Answer, ContentError, Library, LoadReport, RetrievalSettings
 from retrieval.diff import LibraryDiff, diff_articles
 from retrieval.ingest import content_files
+from retrieval.managed import HiddenArticles, HiddenListDamaged, ManagedArticles
 from retrieval.understand import FollowUp
 
 from .answer_queue import AnswerQueue
@@ -35,9 +36,10 @@ def content_bytes(path: Path) -> int:
     return total
 
 
-def _save_index(path: Path, settings: RetrievalSettings, index_dir: Path) -> None:
+def _save_index(path: Path, settings: RetrievalSettings, index_dir: Path, added: Path, hidden: frozenset[str]
+                ) -> None:
     """In the child process: build the library and save its index."""
-    Library.load(path, settings, index_dir=index_dir)
+    Library.load(path, settings, index_dir=index_dir, added=added, hidden=hidden)
 
 
 @contextmanager
@@ -73,7 +75,8 @@ class ReloadResult:
 class ContentStore:
     """Holds the current `Library`. Reloads build a new one off the event loop and swap it in whole.
 
-    Questions are answered from the current library through `queue` (an `AnswerQueue`).
+    Questions are answered from the current library through `queue` (an `AnswerQueue`). The library is the
+    content folder's articles and those moderators added (`managed`), less those they hid (`hidden`).
     """
 
     def __init__(self, settings: Settings, queue: AnswerQueue | None = None) -> None:
@@ -82,6 +85,8 @@ class ContentStore:
         self._library: Library | None = None
         self._reload_lock = asyncio.Lock()
         self._was_folder: bool | None = None
+        self.managed = ManagedArticles(settings.data_path)
+        self.hidden = HiddenArticles(settings.data_path)
 
     @property
     def library(self) -> Library:
@@ -98,15 +103,16 @@ class ContentStore:
         if self._was_folder and path.exists() and not path.is_dir():
             # A folder swapped for a file is an accident, not a new collection of one article.
             raise ReloadFailed(f"content path {str(path)!r} was a folder and is now a file")
-        settings, index_dir = self.settings.retrieval, self.settings.index_path
+        settings, index_dir, added = self.settings.retrieval, self.settings.index_path, self.managed.folder
         try:
-            if index_dir is not None and content_bytes(path) >= CHILD_BUILD_BYTES:
+            hidden = self.hidden.ids()
+            if index_dir is not None and content_bytes(path) + content_bytes(added) >= CHILD_BUILD_BYTES:
                 # A large build runs in a child process, with its own memory and its own GIL, and
                 # saves the index; the bot then maps the saved index in well under a second.
                 with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as child:
-                    child.submit(_save_index, path, settings, index_dir).result()
-            library = Library.load(path, settings, index_dir=index_dir)
-        except ContentError as exc:
+                    child.submit(_save_index, path, settings, index_dir, added, hidden).result()
+            library = Library.load(path, settings, index_dir=index_dir, added=added, hidden=hidden)
+        except (ContentError, HiddenListDamaged) as exc:
             raise ReloadFailed(str(exc)) from None
         except OSError as exc:
             raise ReloadFailed(f"reading {self.settings.content_path} failed: {exc}") from None

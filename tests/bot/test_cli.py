@@ -136,3 +136,19 @@ def test_ask_without_a_question_or_with_a_bad_k_is_a_usage_error_not_a_no_answer
     assert exited.value.code == 2
     captured = capsys.readouterr()
     assert complaint in captured.err and "couldn't find" not in captured.out
+
+
+def test_the_configured_collection_has_what_moderators_added_and_not_what_they_hid(capsys, tmp_path):
+    from retrieval import Article, Paragraph
+    from retrieval.managed import HiddenArticles, ManagedArticles
+
+    data = tmp_path / ".data"  # data_path's default, below the working directory
+    ManagedArticles(data).put("file:owls.md", [Article(id="owls", title="Owls At Night", source="owls.md",
+                                                       paragraphs=[Paragraph(text="Owls hunt voles.")])], "mod")
+    HiddenArticles(data).hide("in-sudan-a-surprise-about-face-marks-death-of-the-revolution", "In Sudan")
+    assert main(["index", "--json"]) == 0
+    titles = [a["title"] for a in json.loads(capsys.readouterr().out)["articles"]]
+    assert "Owls At Night" in titles and not any(t.startswith("In Sudan") for t in titles)
+    (data / "hidden.json").write_text("{oops")
+    assert main(["index"]) == 1
+    assert "hidden.json" in capsys.readouterr().err and (data / "hidden.json").read_text() == "{oops"

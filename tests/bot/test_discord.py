@@ -35,6 +35,7 @@ def content(tmp_path: Path) -> Path:
 
 def settings_for(fake: FakeDiscord, content: Path, **overrides) -> Settings:
     values = dict(token=fake.token, content_path=content, dev_guild_id=fake.guild.id, index_path=content.parent / "index",
+                  data_path=content.parent / "data",
                   limits={"question_cooldown_rate": 100, "question_cooldown_seconds": 1.0})
     values.update(overrides)
     return Settings(_env_file=None, **values)
