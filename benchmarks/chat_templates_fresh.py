@@ -1,0 +1,156 @@
+"""A fresh, held-out set of chat templates for the chat-wrapped benchmark.
+
+Written on 2026-12-04 by an engineer who saw neither the existing templates
+nor the bot's filler rules, so that this set can serve as an honest held-out
+test of how well the bot finds the question inside realistic chat filler.
+
+Placeholders: ``{Q}`` is the question with its first letter capitalized (used
+after a sentence end or a newline); ``{q}`` is the question running on inside
+the same sentence. Each template holds at most one placeholder, exactly once.
+"""
+
+# Said before the question; each ends with {Q} or {q}.
+FRESH_OPENERS = (
+    "hey all! {Q}",
+    "hi everyone, quick one: {q}",
+    "sorry if this is a dumb question but {q}",
+    "new here so be gentle lol. {Q}",
+    "yo\n{Q}",
+    "ok random question: {q}",
+    "Good evening. {Q}",
+    "hey guys, sorry to bother, {q}",
+    "ngl I should know this but {q}",
+    "So this came up at dinner tonight and nobody could agree. {Q}",
+    "hiii :) {Q}",
+    "Hello, I hope this is the right channel. {Q}",
+    "quick q - {q}",
+    "wait {q}",
+    "lol ok dumb question incoming. {Q}",
+    "Hi! First time posting here. {Q}",
+    "studying for my exam rn and stuck. {Q}",
+    "hm, {q}",
+    "Apologies in advance if this was already asked. {Q}",
+    "guys help\n{Q}",
+    "been wondering about this all day: {q}",
+    "tbh I forgot, {q}",
+    "Hello everyone, I am not native speaker so sorry for my English. {Q}",
+    "hey chat, {q}",
+    "ok so my teacher asked us this and I have no clue. {Q}",
+    "Sorry, another question from me. {Q}",
+    "morning all! {Q}",
+    "not sure if anyone here knows but {q}",
+    "bit of a weird one. {Q}",
+    "hey, can I ask something? {Q}",
+    "idk where else to ask this lol. {Q}",
+    "Quick question for the group: {q}",
+    "ok this is gonna sound stupid but {q}",
+    "Hi all, long time lurker, first post. {Q}",
+    "brain not working today... {Q}",
+    "trivia night prep, {q}",
+    "hello friends, {q}",
+    "Me and my brother are arguing about this so settle it pls. {Q}",
+    "honestly curious, {q}",
+    "so uh, {q}",
+)
+
+# Lead-ins that embed the question as an indirect ask; each ends with {q}.
+FRESH_ASKING = (
+    "can someone explain {q}",
+    "does anyone know {q}",
+    "anyone know {q}",
+    "I was wondering {q}",
+    "could somebody tell me {q}",
+    "pls someone tell me {q}",
+    "Can anyone help me figure out {q}",
+    "I'm trying to find out {q}",
+    "need to know {q}",
+    "Would someone be able to clarify {q}",
+    "idk {q}",
+    "do any of you remember {q}",
+    "I have no idea {q}",
+    "Could you please tell me {q}",
+    "someone remind me {q}",
+    "I keep forgetting {q}",
+    "wanna know {q}",
+    "any idea {q}",
+    "can u tell me {q}",
+    "I'd love to know {q}",
+)
+
+# Lead-ins for a claim or a topic rather than a question; may have text after.
+FRESH_TELLING = (
+    "someone told me {q}, is that right?",
+    "can anyone confirm {q}",
+    "my friend keeps saying {q}. true or nah?",
+    "read online that {q}, legit?",
+    "Thoughts on this? {Q}",
+    "I need info about {q}",
+    "anyone know much about {q}",
+    "looking for sources on {q}",
+    "Fact check pls: {q}",
+    "so apparently {q}?? is that real",
+    "I always thought {q}, but now I'm not sure",
+    "Can someone tell me more about {q}",
+)
+
+# Whole messages with the question in the middle, chat text on both sides.
+FRESH_FRAMES = (
+    "ok me and my friend disagree on {q} so pls settle this before it gets ugly",
+    "does anybody here know {q} because google is being useless today",
+    "I have a quiz tomorrow and one of the questions is {q} and I genuinely cannot find it",
+    "hey so {q}, asking for my little sister lol",
+    "quick one: {q} - need it for a crossword",
+    "sorry if wrong channel but {q}, thanks in advance",
+    "was watching a documentary and now I'm curious {q}, anyone?",
+    "Hi all, I was wondering {q}. Any help would be appreciated!",
+    "ngl I've been trying to figure out {q} for like an hour now send help",
+    "my dad asked me {q} and I just nodded like I knew lol",
+    "Hello, could someone tell me {q}, I looked around but found nothing clear.",
+    "so basically {q}, that's all I need to know tbh",
+    "random thought at midnight: {q}. can't sleep until I know",
+    "for our group project we need to explain {q} and nobody in the group knows",
+    "lol wait {q}, I feel like I learned this in school but forgot",
+    "Can anybody remind me {q} because my notes are a mess",
+)
+
+# Typed after the question: thanks, emoji, reasons, hedges, sign-offs.
+FRESH_CLOSERS = (
+    "thanks!",
+    "ty in advance",
+    "Thanks in advance for any help.",
+    "🙏",
+    ":)",
+    "😅😅",
+    "xD",
+    "or am I misremembering",
+    "pls help",
+    "asking for a school project",
+    "It's for my homework, due tomorrow.",
+    "need it for trivia night lol",
+    "lmao",
+    "Appreciate it!",
+    "idk if this is the right place to ask",
+    "Sorry if this has been asked before.",
+    "thx guys",
+    "been bugging me all week",
+    "any help appreciated",
+    "Cheers.",
+    "I swear I knew this once",
+    "google is not helping rn",
+    "pls and thank you",
+    "Thank you very much for your time.",
+    "just curious tbh",
+    "no rush",
+    "my friend says one thing and I say another, so yeah",
+    "would really appreciate a source if u have one",
+    "ok that's all, bye",
+    "Sorry for bad English.",
+    "anyone??",
+    "kinda urgent ngl",
+    "Thanks y'all, you're the best",
+    "is that a dumb question",
+    "Answer pls, I'm begging",
+    "I looked it up but got confused.",
+    "ty!!",
+    "🤔",
+)
