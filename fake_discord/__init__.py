@@ -4,6 +4,7 @@ See ``fake.FakeDiscord`` for the API, ``running`` to run a bot against it and
 ``fixtures`` for pytest integration.
 """
 
+from .cdn import Upload
 from .fake import FakeDiscord
 from .gateway_protocol import GatewayEvent, Heartbeat
 from .interactions import InteractionHandle
@@ -21,6 +22,7 @@ __all__ = [
     "Member",
     "RecordedRequest",
     "Role",
+    "Upload",
     "User",
     "fake_discord_server",
     "patch_discord",

@@ -7,6 +7,7 @@ import secrets
 import time
 from typing import TYPE_CHECKING, Any
 
+from .cdn import Cdn, Upload
 from .interaction_payloads import interaction_payload
 from .interactions import (
     APPLICATION_COMMAND,
@@ -38,6 +39,7 @@ class InteractionDriving(FakeLookups):
     """``FakeDiscord``'s interactions: each returns the ``InteractionHandle`` to await the bot's answer on."""
 
     gateway: Gateway
+    cdn: Cdn
     guild: Guild
     member: User
     application_id: int
@@ -98,8 +100,8 @@ class InteractionDriving(FakeLookups):
         """Run a chat-input command as ``user`` (default: ``member``) in a channel (default: ``general``).
 
         ``name`` may include a subcommand (group): ``"faq add"``. ``options`` maps option
-        names to values (``User``/``Channel``/``Role`` values are resolved as Discord does);
-        a list is sent as raw options."""
+        names to values (``User``/``Channel``/``Role`` values are resolved as Discord does; an
+        ``Upload`` is hosted on the CDN and sent as an attachment option); a list is sent as raw options."""
         return await self._invoke(APPLICATION_COMMAND, name, options, user, channel_id, focused)
 
     async def invoke_autocomplete(
@@ -131,7 +133,9 @@ class InteractionDriving(FakeLookups):
             command = self.find_command(root, 1, where)
             resolved: Json = {}
             schema = command.get("options", []) if command else []
-            data["options"] = command_options(self.world, schema, path, options or {}, resolved, focused)
+            values = {name: self.cdn.attach(value, self.application_id) if isinstance(value, Upload) else value
+                      for name, value in (options or {}).items()}
+            data["options"] = command_options(self.world, schema, path, values, resolved, focused)
             if resolved:
                 data["resolved"] = resolved
         return await self._interact(interaction_type, data, self._user(user, self.member), where)

@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from aiohttp import web
 
+from .cdn import Cdn
 from .driving_interactions import InteractionDriving
 from .driving_messages import MessageDriving
 from .gateway import Gateway
@@ -73,7 +74,9 @@ class FakeDiscord(MessageDriving, InteractionDriving):
         self.interaction_timeout = interaction_timeout
 
         self.gateway = Gateway(self, heartbeat_interval_ms)
-        self.messages = MessageStore(self.world, self.gateway.dispatch)
+        self.cdn = Cdn(self.world.new_id)
+        """Attachments' bytes, served at Discord's CDN paths (see ``cdn``)."""
+        self.messages = MessageStore(self.world, self.gateway.dispatch, self.cdn)
         self.requests: Recorder[RecordedRequest] = Recorder()
         self.faults = Faults()
         self.commands: dict[int | None, dict[int, Json]] = {}
@@ -98,7 +101,8 @@ class FakeDiscord(MessageDriving, InteractionDriving):
 
     async def start(self) -> None:
         """Serve on a free loopback port."""
-        routes = ApplicationRoutes(self).routes() + ChannelRoutes(self).routes() + InteractionRoutes(self).routes()
+        routes = (ApplicationRoutes(self).routes() + ChannelRoutes(self).routes() + InteractionRoutes(self).routes()
+                  + self.cdn.routes())
         self._runner = web.AppRunner(build_app(self, routes), access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from .cdn import HostedAttachment
 from .messages import LOADING
 from .model import Channel, Role, User, World
 from .payloads import Json, channel_payload, member_payload, role_payload, user_payload
@@ -25,6 +26,7 @@ UPDATE_MESSAGE, AUTOCOMPLETE_RESULT, MODAL = 7, 8, 9
 
 # Command option types.
 SUB_COMMAND, SUB_COMMAND_GROUP, STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, NUMBER = 1, 2, 3, 4, 5, 6, 7, 8, 10
+ATTACHMENT = 11
 
 
 class InteractionHandle:
@@ -102,6 +104,7 @@ class InteractionHandle:
 # The option type of a Python value, first match (bool before int: a bool is an int).
 _OPTION_TYPES: tuple[tuple[type, int], ...] = (
     (bool, BOOLEAN), (int, INTEGER), (float, NUMBER), (User, USER), (Channel, CHANNEL), (Role, ROLE),
+    (HostedAttachment, ATTACHMENT),
 )
 
 
@@ -110,7 +113,10 @@ def _infer_option_type(value: Any) -> int:
 
 
 def resolve_value(world: World, value: Any, resolved: Json) -> Any:
-    """The wire value of an option or target, adding users, channels and roles to ``resolved``."""
+    """The wire value of an option or target, adding users, channels, roles and attachments to ``resolved``."""
+    if isinstance(value, HostedAttachment):
+        resolved.setdefault("attachments", {})[value.id] = value.payload
+        return value.id
     if isinstance(value, User):
         resolved.setdefault("users", {})[str(value.id)] = user_payload(value)
         member = world.guild.members.get(value.id)

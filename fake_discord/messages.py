@@ -13,8 +13,10 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
+from .cdn import Cdn
 from .message_payloads import mention_payload, message_payload
 from .model import Channel, User, World
 from .payloads import Json
@@ -38,12 +40,13 @@ _ROLE_MENTION = re.compile(r"<@&(\d+)>")
 
 @dataclass
 class UploadedFile:
-    """A file part of a multipart request (the bytes are not kept)."""
+    """A file part of a multipart request; its bytes are served by the CDN once it is a message's attachment."""
 
     field: str
     filename: str
     content_type: str | None
     size: int
+    data: bytes = dataclass_field(default=b"", repr=False)
 
 
 def _embed_text_length(embed: Json, index: int) -> int:
@@ -96,8 +99,9 @@ def _now_iso() -> str:
 
 
 class MessageStore:
-    def __init__(self, world: World, dispatch: Callable[[str, Json], Awaitable[None]]) -> None:
+    def __init__(self, world: World, dispatch: Callable[[str, Json], Awaitable[None]], cdn: Cdn) -> None:
         self.world = world
+        self.cdn = cdn
         self._dispatch = dispatch
         self.by_id: dict[int, Json] = {}
         """Messages visible in channels (ephemeral ones are never stored here)."""
@@ -262,18 +266,8 @@ class MessageStore:
         described = {str(a.get("id")): a for a in body.get("attachments") or []}
         result = []
         for index, upload in enumerate(files):
-            attachment_id = self.world.new_id()
-            url = f"https://cdn.discordapp.com/attachments/{channel.id}/{attachment_id}/{upload.filename}"
             meta = described.get(str(index), {})
-            result.append(
-                {
-                    "id": str(attachment_id),
-                    "filename": upload.filename,
-                    "size": upload.size,
-                    "url": url,
-                    "proxy_url": url,
-                    "content_type": upload.content_type,
-                    "description": meta.get("description"),
-                }
-            )
+            hosted = self.cdn.host("attachments", channel.id, upload.filename, upload.data, upload.content_type,
+                                   description=meta.get("description"))
+            result.append(hosted.payload)
         return result

@@ -110,7 +110,8 @@ async def _read_body(request: web.Request) -> tuple[Any, list[UploadedFile]]:
                 payload = json.loads(data)
             else:
                 files.append(
-                    UploadedFile(part.name or "", part.filename or "", part.headers.get("Content-Type"), len(data))
+                    UploadedFile(part.name or "", part.filename or "", part.headers.get("Content-Type"), len(data),
+                                 data)
                 )
         return payload, files
     raw = await request.read()

@@ -8,13 +8,15 @@ and recovery from gateway drops and REST rate limits.
 from __future__ import annotations
 
 import asyncio
+import io
 
 import discord
 import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from fake_discord import FakeDiscord, run_bot
+from fake_discord import FakeDiscord, Upload, run_bot
+from fake_discord.cdn import Cdn
 
 # Provides the fake_discord fixture until tests/conftest.py star-imports fake_discord.fixtures;
 # drop it then (pytest warns when a plugin module was already imported by the conftest).
@@ -300,3 +302,50 @@ async def test_late_interaction_callback_is_unknown_interaction(fake_discord: Fa
     assert request.status == 404
     [error] = bot.errors
     assert isinstance(error.__cause__, discord.NotFound) and error.__cause__.code == 10062
+
+
+class FilesBot(commands.Bot):
+    """/echo file: reads the attached file; /share uploads one."""
+
+    def __init__(self) -> None:
+        super().__init__(command_prefix="!", intents=discord.Intents.default())
+
+        @app_commands.command(description="Read an attached file")
+        async def echo(interaction: discord.Interaction, file: discord.Attachment) -> None:
+            data = await file.read()
+            await interaction.response.send_message(f"{file.filename} {file.size} {data.decode()}")
+
+        @app_commands.command(description="Upload a file")
+        async def share(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("here", file=discord.File(io.BytesIO(b"shared bytes"), "s.txt"))
+
+        self.tree.add_command(echo)
+        self.tree.add_command(share)
+
+
+async def test_attachment_options_and_uploads_are_served_from_the_cdn(fake_discord: FakeDiscord) -> None:
+    bot = FilesBot()
+    async with run_bot(bot, fake_discord):
+        await bot.tree.sync()
+        handle = await fake_discord.invoke_slash("echo", {"file": Upload("notes.md", b"# Notes", "text/markdown")})
+        echoed = await handle.answer()
+        uploaded = (await (await fake_discord.invoke_slash("share")).answer())["attachments"][0]
+        shared = await bot.http.get_from_cdn(uploaded["url"])
+    option = handle.payload["data"]["options"][0]
+    attachment = handle.payload["data"]["resolved"]["attachments"][option["value"]]
+    assert option["type"] == 11 and attachment["ephemeral"] and attachment["size"] == 7
+    assert attachment["url"].startswith("https://cdn.discordapp.com/ephemeral-attachments/") and "&hm=" in attachment["url"]
+    assert echoed["content"] == "notes.md 7 # Notes"
+    assert shared == b"shared bytes"
+    assert [status for status, _ in fake_discord.cdn.downloads] == [200, 200]
+
+
+async def test_a_cdn_url_without_its_signature_is_not_served(fake_discord: FakeDiscord) -> None:
+    import aiohttp
+
+    hosted = fake_discord.cdn.attach(Upload("a.txt", b"secret"), fake_discord.application_id)
+    url = hosted.payload["url"]
+    async with aiohttp.ClientSession() as session:
+        for candidate, status in ((url, 200), (url.split("?")[0], 404), (url[:-1] + "0", 404)):
+            async with session.get(Cdn.redirected(candidate, fake_discord.url)) as response:
+                assert response.status == status
