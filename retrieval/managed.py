@@ -17,13 +17,14 @@ import json
 import logging
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from .models import Article
-from .readers import slugify
+from .readers import SkipFile, read_file, slugify
 from .store import fsync_path
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,24 @@ def write_atomically(path: Path, data: bytes) -> None:
         temporary.unlink(missing_ok=True)
         raise
     fsync_path(path.parent)
+
+
+def read_upload(data: bytes, filename: str, scratch: Path) -> tuple[list[Article], list[str]]:
+    """The articles in an uploaded file, read by the content folder's readers as if it were one of its files,
+    and the problems that cost part of it (a bad JSON Lines record). Raises `SkipFile` saying why it gives none.
+
+    The bytes are put in a temporary folder below `scratch` (the data folder: the one place the bot writes).
+    """
+    name = Path(filename).name or "upload"
+    scratch.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory(dir=scratch, prefix=".upload-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        articles = read_file(path, name, problems)
+    if not articles:
+        raise SkipFile("it holds no article")
+    return articles, problems
 
 
 def _one_line(text: str) -> str:

@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from retrieval import Library
 from retrieval.understand import FollowUp, looks_like_question
 
 from ..asking import Asked, Reply, Via
@@ -178,12 +179,7 @@ class Answers(commands.Cog):
     async def article_title_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        articles = self.bot.content.library.find_articles(current, limit=25)
-        # Choice names and values are capped at 100 characters; ids longer than that fall back to the title.
-        return [
-            app_commands.Choice(name=(a.title or a.id)[:100], value=a.id if len(a.id) <= 100 else (a.title or a.id)[:100])
-            for a in articles
-        ]
+        return article_choices(self.bot.content.library, current)
 
     async def find_answer(self, interaction: discord.Interaction, message: discord.Message) -> None:
         """Context menu: answer someone's message publicly, as a reply to it."""
@@ -205,6 +201,15 @@ class Answers(commands.Cog):
         # No permission to reply there, or at the global rate: an interaction response is exempt from it.
         pointed = f"Answer to {message.jump_url}\n{reply.content or ''}"
         await interaction.response.send_message(**Reply(trim(pointed, CONTENT_LIMIT).strip(), reply.embed).parts)
+
+
+def article_choices(library: Library, current: str) -> list[app_commands.Choice[str]]:
+    """Autocomplete: the articles whose titles hold every word typed so far (Discord shows at most 25)."""
+    # Choice names and values are capped at 100 characters; ids longer than that fall back to the title.
+    return [
+        app_commands.Choice(name=(a.title or a.id)[:100], value=a.id if len(a.id) <= 100 else (a.title or a.id)[:100])
+        for a in library.find_articles(current, limit=25)
+    ]
 
 
 async def setup(bot: QABot) -> None:
