@@ -1,10 +1,12 @@
 """The chat wrappers of the chat-style benchmark (`benchmarks.chat`): openers, lead-ins, frames and closers,
-dealt into a tuning half and a held-out half.
+dealt into a tuning half and a held-out half, and a fresh set (`chat_templates_fresh`) that nobody tuned on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from .chat_templates_fresh import FRESH_ASKING, FRESH_CLOSERS, FRESH_FRAMES, FRESH_OPENERS, FRESH_TELLING
 
 # Written for this benchmark from how people write in Discord servers. Each pool lists phrasings of one
 # kind, neighbours alike; `_halves` deals them alternately to the tuning and the held-out half, so both
@@ -110,7 +112,10 @@ def _halves(pool: Sequence[str]) -> dict[str, tuple[str, ...]]:
     return {"tuning": tuple(pool[0::2]), "held-out": tuple(pool[1::2])}
 
 
+# "tuning" and "held-out" deal the pools above; "fresh" is `chat_templates_fresh`, written blind later because
+# the held-out half had been looked at while the filler rules were written (see benchmarks/README.md).
 TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
-    kind: _halves(pool) for kind, pool in
-    (("openers", OPENERS), ("asking", ASKING), ("telling", TELLING), ("frames", FRAMES), ("closers", CLOSERS))
+    kind: _halves(pool) | {"fresh": fresh} for kind, pool, fresh in (
+        ("openers", OPENERS, FRESH_OPENERS), ("asking", ASKING, FRESH_ASKING), ("telling", TELLING, FRESH_TELLING),
+        ("frames", FRAMES, FRESH_FRAMES), ("closers", CLOSERS, FRESH_CLOSERS))
 }

@@ -45,7 +45,7 @@ def _inside(haystack: list[str], needle: list[str]) -> int | None:
 
 
 def test_the_wrapping_is_the_same_for_a_seed_and_another_for_another_seed():
-    for part in ("tuning", "held-out"):
+    for part in ("tuning", "held-out", "fresh"):
         once = [chat_wrapped(q, part, seed=7) for q in QUESTIONS]
         assert once == [chat_wrapped(q, part, seed=7) for q in QUESTIONS]
         other = [chat_wrapped(q, part, seed=8) for q in QUESTIONS]
@@ -54,7 +54,7 @@ def test_the_wrapping_is_the_same_for_a_seed_and_another_for_another_seed():
 
 def test_the_wrapping_keeps_every_word_of_the_question_in_order_and_adds_chat():
     for seed in range(5):
-        for part in ("tuning", "held-out"):
+        for part in ("tuning", "held-out", "fresh"):
             for question in QUESTIONS:
                 message = chat_wrapped(question, part, seed)
                 assert _inside(words(message), words(question)) is not None, (question, message)
@@ -87,7 +87,7 @@ def test_the_templates_are_many_and_split_in_two_disjoint_halves():
 
 
 def test_each_part_is_wrapped_with_its_own_templates_only():
-    for part, other in (("tuning", "held-out"), ("held-out", "tuning")):
+    for part, other in (("tuning", "held-out"), ("held-out", "tuning"), ("fresh", "tuning")):
         vocabulary = {w for templates in TEMPLATES.values() for t in templates[part] for w in words(t)}
         others = {w for templates in TEMPLATES.values() for t in templates[other] for w in words(t)}
         assert others - vocabulary  # the check below can tell the halves apart
@@ -169,11 +169,13 @@ def test_the_report_prints_each_form_and_part_and_the_off_topic_questions(tmp_pa
     assert "| plain | held-out | 2 | 1.0000 |  | 1.0000 | 0.000 | 0.000 | 0 / 0 |" in text
     assert "| keywords | tuning | 2 | 1.0000 | +0.0 pts | 1.0000 | 0.000 | 0.000 | 0 / 0 |" in text
     for part in ("tuning", "held-out"):
-        assert re.search(rf"\| chat \| {part} \| 2 \| [01]\.\d{{4}} \| [+-]\d+\.\d pts \| [01]\.\d{{4}} \|", text)
+        for form in ("chat", "fresh"):
+            assert re.search(rf"\| {form} \| {part} \| 2 \| [01]\.\d{{4}} \| [+-]\d+\.\d pts \| [01]\.\d{{4}} \|", text)
         assert f"| all | {part} | 1 | 1.000 |" in text  # the off-topic claims, asked plain, are declined
     assert chat.messages["2"]["keywords"] == "protects fishing fleet storms"
     assert chat.messages["2"]["chat"] == chat_wrapped(QUERIES["2"], "tuning")
     assert chat.messages["1"]["chat"] == chat_wrapped(QUERIES["1"], "held-out")
+    assert chat.messages["1"]["fresh"] == chat_wrapped(QUERIES["1"], "fresh")
     assert chat.asked["2"]["plain"].documents[0] == "0_0"
     failures = io.StringIO()
     chat_failures(chat, failures)
