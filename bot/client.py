@@ -15,6 +15,7 @@ from .asking import Asking
 from .content import ContentStore, ReloadFailed
 from .exts import EXTENSIONS
 from .limits import QuestionLimiter, QuestionTooLong
+from .member_ids import hashed_id
 from .render import ERROR_MESSAGE, NO_MENTIONS, too_fast_message
 from .settings import Settings
 
@@ -96,8 +97,8 @@ class QABot(commands.Bot):
             text = "You can't use that command here."
         else:
             command = interaction.command.qualified_name if interaction.command else "?"
-            log.error("error in /%s for user %s in guild %s", command, interaction.user.id, interaction.guild_id,
-                      exc_info=error)
+            log.error("error in /%s for member %s in guild %s", command, hashed_id(interaction.user.id),
+                      interaction.guild_id, exc_info=error)
             text = ERROR_MESSAGE
         try:
             if interaction.response.is_done():
@@ -105,7 +106,7 @@ class QABot(commands.Bot):
             else:
                 await interaction.response.send_message(text, ephemeral=True)
         except discord.HTTPException as exc:
-            log.warning("could not tell user %s about an error: %s", interaction.user.id, exc)
+            log.warning("could not tell member %s about an error: %s", hashed_id(interaction.user.id), exc)
 
     async def on_error(self, event_method: str, /, *args: object, **kwargs: object) -> None:
         log.exception("error in %s", event_method)

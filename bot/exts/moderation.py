@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from ..content import ReloadFailed
+from ..member_ids import hashed_id
 from ..render import reload_message
 
 if TYPE_CHECKING:
@@ -39,13 +40,13 @@ class Moderation(commands.Cog):
     @app_commands.guild_only()
     async def reload(self, interaction: discord.Interaction) -> None:
         if not is_moderator(interaction):
-            log.warning("refused /reload for %s (%s) in guild %s: not a moderator",
-                        interaction.user, interaction.user.id, interaction.guild_id)
+            log.warning("refused /reload for member %s in guild %s: not a moderator",
+                        hashed_id(interaction.user.id), interaction.guild_id)
             await interaction.response.send_message("Only moderators can reload the articles.", ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         waited = "Waited for the reload already running. " if self.bot.content.reloading else ""
-        log.info("reload requested by %s (%s)", interaction.user, interaction.user.id)
+        log.info("reload requested by %s", hashed_id(interaction.user.id))
         try:
             result = await self.bot.content.reload()
         except ReloadFailed as exc:
