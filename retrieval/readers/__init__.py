@@ -12,13 +12,14 @@ from ..models import Article
 from .decode import decode
 from .dump import read_dump
 from .errors import SkipFile
+from .html import read_html
 from .markdown import read_markdown
 from .records import read_records
 from .shape import MAX_TITLE_CHARS, Draft, headline
 
 __all__ = ["SUPPORTED_SUFFIXES", "SkipFile", "read_file"]
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".json", ".jsonl", ".ndjson")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".json", ".jsonl", ".ndjson", ".html", ".htm")
 # A file (or a gzip member once inflated) past this is refused rather than filling memory.
 MAX_TEXT_BYTES = 1024 * 1024 * 1024
 
@@ -87,6 +88,8 @@ def read_file(path: Path, source: str, problems: list[str]) -> list[Article]:
         drafts = read_dump(text)
     elif suffix in (".md", ".markdown"):
         drafts = read_markdown(text, fallback_title=stem)
+    elif suffix in (".html", ".htm"):
+        drafts = read_html(text, fallback_title=stem)
     else:
         drafts = read_records(text, lines=suffix in (".jsonl", ".ndjson"), problems=problems)
     return [_article(d, source, f"{stem}-{i + 1}") for i, d in enumerate(drafts)]

@@ -9,6 +9,7 @@ import pytest
 from retrieval import Library
 from tests.conftest import SEEDS
 
+SAVED_PAGES = Path(__file__).parent / "web" / "data"
 BOILERPLATE = ("Support Worldcrunch", "We are grateful", "Merci!", "Keep reading", "Show less")
 CAPTIONS = (
     "The penguins are watching at Tencent headquarters",
@@ -95,6 +96,7 @@ def test_crlf_bom_and_cp1252_files_are_decoded_not_dropped(tmp_path):
         ("list.md", "---\n- a\n- b\n---\nBody text here.\n", "front matter must be a mapping"),
         ("bomb.jsonl.gz", b"not gzip at all", "not a readable gzip file"),
         ("notes.docx", b"PK\x03\x04", "unsupported file type"),
+        ("latest.html", (SAVED_PAGES / "no_article.html").read_bytes(), "no article text"),
     ],
 )
 def test_a_bad_file_is_skipped_with_a_specific_reason_and_the_rest_still_loads(tmp_path, name, data, reason):
@@ -159,6 +161,22 @@ def test_a_folder_mixing_every_format_loads_them_all(tmp_path):
     assert library.report.files == 4 and library.report.articles == 6
     # The file was read, so the summary counts a skipped record, not a skipped file.
     assert library.report.summary().endswith("from 4 files; skipped 1 record")
+
+
+def test_saved_web_pages_are_read_as_their_article(tmp_path):
+    page = (SAVED_PAGES / "news.html").read_bytes()
+    _write(tmp_path, "bridge.html", page)
+    copy = page.replace(b"Harbour Bridge Reopens", b"Old Bridge Reopens")
+    _write(tmp_path, "archive/BRIDGE-COPY.HTM.gz", gzip.compress(copy))
+    library = Library.load(tmp_path)
+    by_title = {a.title: a for a in library.articles.values()}
+    assert set(by_title) == {"Harbour Bridge Reopens After Two Years of Repairs",
+                             "Old Bridge Reopens After Two Years of Repairs"}
+    bridge = by_title["Harbour Bridge Reopens After Two Years of Repairs"]
+    assert bridge.authors == ["Maria Okafor", "Tom\u00e1s Reyes"] and bridge.date == "2024-03-05"
+    assert bridge.url == "https://courier.example/news/2024/harbour-bridge-reopens" and bridge.source == "bridge.html"
+    assert bridge.paragraphs[0].text.startswith("The Harbour Bridge reopened to traffic on Tuesday morning")
+    assert not any("Subscribe to the Courier" in p.text or "Privacy policy" in p.text for p in library.passages)
 
 
 def test_a_missing_content_path_is_an_error_not_an_empty_library(tmp_path):

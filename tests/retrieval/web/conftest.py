@@ -26,7 +26,17 @@ class Site:
         return self.base + path
 
 
-def _file(name: str, content_type: str) -> web.Response:
+# What the server holds as is: path -> (file in data/, the content type it is served as).
+FILES = {
+    "/news": ("news.html", "text/html"),
+    "/feed.rss": ("feed.rss", "application/rss+xml"),
+    "/feed.atom": ("feed.atom", "application/atom+xml"),
+    "/feed-as-html": ("feed.rss", "text/html"),
+}
+
+
+def _file(path: str) -> web.Response:
+    name, content_type = FILES[path]
     return web.Response(body=(DATA / name).read_bytes(), content_type=content_type)
 
 
@@ -38,21 +48,11 @@ def _app(site: Site, release: asyncio.Event) -> web.Application:
         site.requests.append(request)
         return await handler(request)
 
-    @routes.get("/news")
-    async def news(request):
-        return _file("news.html", "text/html")
+    async def as_is(request):
+        return _file(request.path)
 
-    @routes.get("/feed.rss")
-    async def rss(request):
-        return _file("feed.rss", "application/rss+xml")
-
-    @routes.get("/feed.atom")
-    async def atom(request):
-        return _file("feed.atom", "application/atom+xml")
-
-    @routes.get("/feed-as-html")
-    async def feed_as_html(request):
-        return _file("feed.rss", "text/html")
+    for path in FILES:
+        routes.get(path)(as_is)
 
     @routes.get("/report.pdf")
     async def pdf(request):
@@ -66,7 +66,7 @@ def _app(site: Site, release: asyncio.Event) -> web.Application:
     async def hop(request):
         n = int(request.match_info["n"])
         if n == 0:
-            return await news(request)
+            return _file("/news")
         raise web.HTTPFound(f"/hop/{n - 1}")
 
     @routes.get("/conditional")
@@ -74,14 +74,14 @@ def _app(site: Site, release: asyncio.Event) -> web.Application:
         validators = {"ETag": ETAG, "Last-Modified": LAST_MODIFIED}
         if request.headers.get("If-None-Match") == ETAG or request.headers.get("If-Modified-Since") == LAST_MODIFIED:
             return web.Response(status=304, headers=validators)
-        response = _file("news.html", "text/html")
+        response = _file("/news")
         response.headers.update(validators)
         return response
 
     @routes.get("/slow")
     async def slow(request):
         await release.wait()
-        return await news(request)
+        return _file("/news")
 
     @routes.get("/declared-huge")
     async def declared_huge(request):
