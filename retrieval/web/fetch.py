@@ -109,13 +109,14 @@ async def _answer(response: aiohttp.ClientResponse, policy: FetchPolicy, accept:
 
 async def _follow(session: aiohttp.ClientSession, url: URL, headers: dict[str, str], policy: FetchPolicy,
                   accept: Accept) -> Fetched:
+    hop = url
     for _ in range(policy.max_redirects + 1):
-        async with session.get(_checked(url, policy), headers=headers, allow_redirects=False) as response:
+        async with session.get(_checked(hop, policy), headers=headers, allow_redirects=False) as response:
             location = response.headers.get("Location")
             if response.status not in _REDIRECTS or not location:
                 return await _answer(response, policy, accept)
-            url = response.url.join(URL(location))
-    raise FetchError(f"{url} was not fetched: more than {policy.max_redirects} redirects")
+            hop = response.url.join(URL(location))
+    raise FetchError(f"{url} was not fetched: more than {policy.max_redirects} redirects (the next to {hop})")
 
 
 def _connection_failure(url: str, exc: aiohttp.ClientError) -> FetchError:

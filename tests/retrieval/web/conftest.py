@@ -1,6 +1,7 @@
 """A local web server on 127.0.0.1 with the pages, feeds and misbehaving endpoints the fetch tests need."""
 
 import asyncio
+import gzip
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,6 +93,12 @@ def _app(site: Site, release: asyncio.Event) -> web.Application:
         await response.write(b"<html>")
         await release.wait()
         return response
+
+    @routes.get("/inflating")
+    async def inflating(request):
+        # A few kilobytes on the wire that inflate to 2 MB of page.
+        body = gzip.compress(b"<p>" + b" " * (2 * 1024 * 1024) + b"</p>")
+        return web.Response(body=body, headers={"Content-Type": "text/html", "Content-Encoding": "gzip"})
 
     @routes.get("/endless")
     async def endless(request):

@@ -35,7 +35,7 @@ async def test_five_redirects_are_followed_one_hop_at_a_time(site, session):
 
 
 async def test_a_sixth_redirect_is_refused(site, session):
-    with pytest.raises(FetchError, match="more than 5 redirects"):
+    with pytest.raises(FetchError, match=f"{site.url('/hop/6')} was not fetched: more than 5 redirects"):
         await fetch(session, site.url("/hop/6"), policy=OPEN, accept="html")
     assert len(site.requests) == 6
 
@@ -50,6 +50,11 @@ async def test_a_declared_length_past_the_cap_is_refused_without_waiting_for_the
 async def test_a_body_streamed_past_the_cap_without_a_length_is_cut_off(site, session):
     with pytest.raises(FetchError, match="larger than the 0.25 MB limit"):
         await fetch(session, site.url("/endless"), policy=policy(max_bytes=256 * 1024), accept="html")
+
+
+async def test_a_compressed_body_is_capped_at_its_inflated_size(site, session):
+    with pytest.raises(FetchError, match="larger than the 1 MB limit"):
+        await fetch(session, site.url("/inflating"), policy=policy(max_bytes=1024 * 1024), accept="html")
 
 
 async def test_a_body_exactly_at_the_cap_is_taken_and_one_byte_less_is_not(site, session):
