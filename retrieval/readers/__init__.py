@@ -17,7 +17,7 @@ from .markdown import read_markdown
 from .records import read_records
 from .shape import MAX_TITLE_CHARS, Draft, headline
 
-__all__ = ["SUPPORTED_SUFFIXES", "SkipFile", "read_file"]
+__all__ = ["SUPPORTED_SUFFIXES", "SkipFile", "read_file", "to_article"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".json", ".jsonl", ".ndjson", ".html", ".htm")
 # A file (or a gzip member once inflated) past this is refused rather than filling memory.
@@ -49,7 +49,8 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80]
 
 
-def _article(draft: Draft, source: str, fallback_id: str) -> Article:
+def to_article(draft: Draft, source: str, fallback_id: str) -> Article:
+    """The article a reader's draft makes (a fetched page's too): its id from the draft, else its title."""
     title = draft.title if len(draft.title) <= MAX_TITLE_CHARS else headline(draft.title)
     return Article(
         id=(draft.id or "")[:200] or slugify(title) or fallback_id,
@@ -92,4 +93,4 @@ def read_file(path: Path, source: str, problems: list[str]) -> list[Article]:
         drafts = read_html(text, fallback_title=stem)
     else:
         drafts = read_records(text, lines=suffix in (".jsonl", ".ndjson"), problems=problems)
-    return [_article(d, source, f"{stem}-{i + 1}") for i, d in enumerate(drafts)]
+    return [to_article(d, source, f"{stem}-{i + 1}") for i, d in enumerate(drafts)]

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from retrieval.readers import SkipFile
+from retrieval.readers import SkipFile, to_article
 from retrieval.web import extract_article, fetch
 from tests.retrieval.web.conftest import DATA, OPEN
 
@@ -63,7 +63,10 @@ def test_a_page_without_a_headline_is_named_by_the_fallback():
                                                  "in summer, the harbour office said on Monday."]
 
 
-async def test_a_fetched_page_is_extracted_off_the_event_loop(site, session):
+async def test_a_fetched_page_is_extracted_off_the_event_loop_into_an_article(site, session):
     fetched = await fetch(session, site.url("/news"), policy=OPEN, accept="html")
     page = await asyncio.to_thread(extract_article, fetched.body, fetched.url, fetched.url)
-    assert page.title == "Harbour Bridge Reopens After Two Years of Repairs" and page.url == CANONICAL
+    article = to_article(page, source=fetched.url, fallback_id="page")
+    assert article.id == "harbour-bridge-reopens-after-two-years-of-repairs"
+    assert (article.title, article.url, article.date) == (page.title, CANONICAL, "2024-03-05")
+    assert article.units[0].text == page.standfirst and article.paragraphs == page.paragraphs
