@@ -71,8 +71,10 @@ def title_of(article: Article) -> str:
 
 
 def source_line(hit: Hit) -> str:
-    """'Title — by A and B · source · passage 2 of 13' (plain text, escaped)."""
-    parts = [byline(hit.article), hit.article.source, f"passage {hit.passage.ordinal + 1} of {hit.passage_count}"]
+    """'by A and B · 3 Dec 2026 · source · passage 2 of 13' (plain text, escaped): the date, when the article
+    gives one, tells members how fresh the quote is."""
+    parts = [byline(hit.article), _date_shown(hit.article), hit.article.source,
+             f"passage {hit.passage.ordinal + 1} of {hit.passage_count}"]
     return " \u00b7 ".join(escape_markdown(p) for p in parts if p)
 
 
@@ -162,6 +164,8 @@ def answer_embed(hit: Hit) -> discord.Embed:
         embed.add_field(name="Authors", value=escaped_fit(", ".join(_authors(hit.article)), EMBED_FIELD_LIMIT),
                         inline=True)
     embed.add_field(name="Source", value=trim(escape_markdown(hit.article.source), EMBED_FIELD_LIMIT), inline=True)
+    if _date_shown(hit.article):
+        embed.add_field(name="Date", value=escaped_fit(_date_shown(hit.article), EMBED_FIELD_LIMIT), inline=True)
     embed.set_footer(text=answer_footer(hit))
     embed.description = emphasized_quote(hit, min(EMBED_DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - len(embed)))
     return embed
@@ -172,6 +176,7 @@ def answer_embed(hit: Hit) -> discord.Embed:
 UNIDENTIFIED_ARTICLE = ("Which article do you mean? Reply to one of my answers, or name its subject: "
                         "*who wrote the article about ...?*")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_DATE_LIMIT = 60  # a "date" longer than this is not one: its start is enough
 _LINK_LIMIT = 500  # a longer url is not shown as a link: cut, it would lead nowhere
 
 
@@ -182,6 +187,11 @@ def shown_date(date: str) -> str:
     except ValueError:
         return date.strip()
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _date_shown(article: Article) -> str:
+    """The article's date as members read it, at most a short line's worth; '' when it gives none."""
+    return trim(shown_date(article.date), _DATE_LIMIT) if article.date and article.date.strip() else ""
 
 
 def _italic_title(article: Article) -> str:
@@ -324,8 +334,8 @@ def article_embed(article: Article, passages: int) -> discord.Embed:
                         inline=True)
     embed.add_field(name="Passages", value=str(passages), inline=True)
     embed.add_field(name="Source", value=trim(escape_markdown(article.source), EMBED_FIELD_LIMIT), inline=True)
-    if article.date and article.date.strip():
-        embed.add_field(name="Date", value=escaped_fit(shown_date(article.date), EMBED_FIELD_LIMIT), inline=True)
+    if _date_shown(article):
+        embed.add_field(name="Date", value=escaped_fit(_date_shown(article), EMBED_FIELD_LIMIT), inline=True)
     return embed
 
 

@@ -15,7 +15,7 @@ from .errors import SkipFile
 from .html import read_html
 from .markdown import read_markdown
 from .records import read_records
-from .shape import MAX_TITLE_CHARS, Draft, headline
+from .shape import MAX_TITLE_CHARS, Draft, headline, iso_date
 
 __all__ = ["SUPPORTED_SUFFIXES", "SkipFile", "read_file", "to_article"]
 
@@ -50,7 +50,8 @@ def slugify(text: str) -> str:
 
 
 def to_article(draft: Draft, source: str, fallback_id: str) -> Article:
-    """The article a reader's draft makes (a fetched page's too): its id from the draft, else its title."""
+    """The article a reader's draft makes (a fetched page's too): its id from the draft, else its title; its date
+    as YYYY-MM-DD where it can be read as a date, else as written."""
     title = draft.title if len(draft.title) <= MAX_TITLE_CHARS else headline(draft.title)
     return Article(
         id=(draft.id or "")[:200] or slugify(title) or fallback_id,
@@ -60,7 +61,7 @@ def to_article(draft: Draft, source: str, fallback_id: str) -> Article:
         paragraphs=draft.paragraphs,
         source=source,
         url=draft.url,
-        date=draft.date,
+        date=iso_date(draft.date),
     )
 
 

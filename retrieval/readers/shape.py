@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import email.utils
 import re
 from dataclasses import dataclass, field
 
@@ -37,6 +38,21 @@ def field_text(value: object) -> str | None:
     if isinstance(value, (str, int, float, datetime.date)) and not isinstance(value, bool):
         return str(value).strip() or None
     return None
+
+
+def iso_date(text: str | None) -> str | None:
+    """`text` as YYYY-MM-DD when it is an ISO date or date-time, or an RFC 2822 one (feeds, mail headers); else
+    as given. The day is the one written, in the date's own time zone: the day the article says it appeared."""
+    if text is None:
+        return None
+    try:
+        return datetime.datetime.fromisoformat(text.strip()).date().isoformat()
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(text.strip()).date().isoformat()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return text
 
 
 def ends_like_sentence(line: str) -> bool:

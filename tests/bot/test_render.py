@@ -70,6 +70,26 @@ def test_the_source_names_title_link_authors_file_and_passage_position():
     assert "**Bridge Reopens** <https://example.org/b>" in message and "by Ann Lee and Bo Ma" in message
 
 
+def test_the_source_line_says_when_the_article_was_published():
+    hit = make_hit("Text.", authors=["Ann Lee"], date="2026-12-03")
+    assert "by Ann Lee \u00b7 3 Dec 2026 \u00b7 dir/file.txt \u00b7 passage 2 of 4" in answer_message(hit)
+    assert {f.name: f.value for f in answer_embed(hit).fields}["Date"] == "3 Dec 2026"
+
+
+@pytest.mark.parametrize(("date", "shown"), [(None, None), ("  ", None), ("Spring *2020*", r"Spring \*2020\*"),
+                                             ("@everyone " + "x" * 300, "@everyone")])
+def test_an_article_without_a_readable_date_shows_none_or_what_it_says(date, shown):
+    hit = make_hit("Text.", authors=["Ann Lee"], date=date)
+    embed = answer_embed(hit)
+    fields = {f.name: f.value for f in embed.fields}
+    assert_embed_fits(embed)
+    if shown is None:
+        assert "Date" not in fields and "by Ann Lee \u00b7 dir/file.txt \u00b7 passage" in answer_message(hit)
+    else:
+        assert fields["Date"].startswith(shown) and len(fields["Date"]) <= 60
+        assert f"by Ann Lee \u00b7 {fields['Date']} \u00b7 dir/file.txt" in answer_message(hit)
+
+
 @pytest.mark.parametrize("limit", [5, 20, 57])
 def test_trimming_ends_at_a_sentence_or_word_with_an_ellipsis(limit):
     text = "One two three. Four five six seven. Eight nine ten eleven twelve."

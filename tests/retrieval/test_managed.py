@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from retrieval import Article, Library, Paragraph
 from retrieval.managed import HiddenArticles, HiddenListDamaged, ManagedArticles
 from retrieval.readers import read_file
+from retrieval.readers.shape import iso_date
 
 AT = datetime.datetime(2026, 12, 3, 9, 30, tzinfo=datetime.timezone.utc)
 
@@ -53,7 +54,16 @@ def test_front_matter_round_trips_through_the_markdown_reader(tmp_path_factory, 
     managed = ManagedArticles(tmp_path_factory.mktemp("data"))
     stored = managed.put("https://example.org/a", [article(title=title, authors=[author], date=date)], "mod", AT)
     found = read_back(managed, stored.sources[0])
-    assert (found.title, found.authors, found.date) == (title, [author], date)
+    assert (found.title, found.authors, found.date) == (title, [author], iso_date(date))
+
+
+@pytest.mark.parametrize(("date", "read"), [("2024-03-05T07:30:00-05:00", "2024-03-05"),
+                                             ("Tue, 05 Mar 2024 07:30:00 GMT", "2024-03-05"),
+                                             ("Spring 2020", "Spring 2020")])
+def test_an_added_articles_date_reads_back_as_a_day_where_it_is_one(tmp_path, date, read):
+    managed = ManagedArticles(tmp_path)
+    stored = managed.put("https://example.org/a", [article(date=date)], "mod", AT)
+    assert read_back(managed, stored.sources[0]).date == read
 
 
 def test_adding_the_same_key_again_replaces_the_article(tmp_path):
