@@ -10,6 +10,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from retrieval.web import FetchPolicy
+
 from .answer_queue import Busy
 from .asking import Asking
 from .content import ContentStore, ReloadFailed
@@ -18,6 +20,7 @@ from .limits import QuestionLimiter, QuestionTooLong
 from .member_ids import hashed_id
 from .render import ERROR_MESSAGE, NO_MENTIONS, too_fast_message
 from .settings import Settings
+from .web import WebReader
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +52,7 @@ class QABot(commands.Bot):
         self.limiter = QuestionLimiter(
             settings.limits.question_cooldown_rate, settings.limits.question_cooldown_seconds)
         self.asking = Asking(self.content, self.limiter, settings.top_k)
+        self.web = WebReader(FetchPolicy(allow_private=settings.allow_private_urls))
         self.tree.on_error = self.on_app_command_error
 
     async def setup_hook(self) -> None:
@@ -56,6 +60,7 @@ class QABot(commands.Bot):
         log.info("loaded %s from %s", report.summary(), self.settings.content_path)
         for skipped in report.skipped:
             log.warning("skipped %s: %s", skipped.path, skipped.reason)
+        await self.web.open()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.settings.message_content_intent:
@@ -79,6 +84,7 @@ class QABot(commands.Bot):
 
     async def close(self) -> None:
         await super().close()
+        await self.web.close()
         self.content.close()
 
     async def on_ready(self) -> None:

@@ -1,4 +1,5 @@
-"""What moderators do to the collection, without Discord: add the articles of a file, remove and restore one.
+"""What moderators do to the collection, without Discord: add the articles of a file or the article on a web page,
+remove and restore one.
 
 Each action changes the data folder (`retrieval.managed`), then rebuilds the library the way /reload does
 (`ContentStore.reload`: off the event loop, swapped in whole; a failure keeps the old library answering),
@@ -15,9 +16,11 @@ from pathlib import Path
 from retrieval import Article, Library
 from retrieval.managed import HiddenListDamaged, Stored, read_upload
 from retrieval.readers import SUPPORTED_SUFFIXES, SkipFile, format_suffix
+from retrieval.web import FetchError
 
 from .content import ContentStore, ReloadFailed
 from .fit import CONTENT_LIMIT, escaped_fit, trim
+from .web import WebReader
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +44,10 @@ def _passages(library: Library, article: Article) -> str:
 class Managing:
     """Moderators' changes to the collection served by `content`."""
 
-    def __init__(self, content: ContentStore, max_upload_bytes: int) -> None:
+    def __init__(self, content: ContentStore, max_upload_bytes: int, web: WebReader) -> None:
         self.content = content
         self.max_upload_bytes = max_upload_bytes
+        self.web = web
         # One change to the data folder at a time: hidden.json is read, changed and written whole.
         self._writing = asyncio.Lock()
 
@@ -70,17 +74,31 @@ class Managing:
                                              added_by)
         log.info("added %d article(s) from %s (%d replaced)", len(stored.sources), filename, stored.replaced)
         skipped = f" Skipped part of the file: {escaped_fit('; '.join(problems), 300)}." if problems else ""
-        return await self._reloaded(lambda library: self._added_message(library, stored) + skipped,
+        return await self._reloaded(lambda library: self._added_message(library, stored, "that file") + skipped,
                                     f"Saved {escaped_fit(filename, 200)}")
 
-    def _added_message(self, library: Library, stored: Stored) -> str:
+    async def add_url(self, url: str, added_by: str) -> str:
+        """Add the article on the page at `url`, replacing the one added from the same page before."""
+        try:
+            page = await self.web.page(url.strip())
+        except (FetchError, SkipFile) as exc:
+            raise Refused(f"I couldn't add <{escaped_fit(url.strip(), 500)}>: {escaped_fit(str(exc), 1000)}. "
+                          "Nothing was added.") from None
+        async with self._writing:
+            stored = await asyncio.to_thread(self.content.managed.put, page.key, [page.article], added_by,
+                                             site=page.site)
+        log.info("added the article at %s (%d replaced)", page.key, stored.replaced)
+        return await self._reloaded(lambda library: self._added_message(library, stored, "that page"),
+                                    f"Saved <{escaped_fit(page.key, 500)}>")
+
+    def _added_message(self, library: Library, stored: Stored, origin: str) -> str:
         sources = set(stored.sources)
         added = sorted((library.articles[i] for i in library.added_ids if library.articles[i].source in sources),
                        key=lambda a: a.title)
         listed = ", ".join(f"{_title(a)} ({_passages(library, a)})" for a in added[:SHOWN_TITLES])
         more = f" and {len(added) - SHOWN_TITLES} more" if len(added) > SHOWN_TITLES else ""
         verb = "Replaced" if stored.replaced else "Added"
-        earlier = f", replacing what was added from that file before ({stored.replaced})" if stored.replaced else ""
+        earlier = f", replacing what was added from {origin} before ({stored.replaced})" if stored.replaced else ""
         return f"{verb} {listed}{more}{earlier}. Now answering from {len(library.articles)} articles."
 
     async def remove(self, article_id: str) -> str:

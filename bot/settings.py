@@ -95,6 +95,18 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         10 * 2**20, ge=1, description="Largest attachment /add accepts, in bytes (checked before downloading).",
     )
+    allow_private_urls: bool = Field(
+        False,
+        description="Let /add url: and feeds fetch loopback, private and link-local addresses. Off, the bot refuses "
+                    "them (and redirects to them), so a link cannot make it read the host's own network.",
+    )
+    feeds: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="RSS or Atom feeds the bot follows from its start, besides those moderators add with /feed add.",
+    )
+    feed_interval_minutes: float = Field(
+        60.0, ge=1, description="How often every followed feed is polled for new entries, in minutes.",
+    )
 
     top_k: int = Field(
         3, ge=1, le=10,
@@ -111,7 +123,7 @@ class Settings(BaseSettings):
         default_factory=RetrievalSettings, description="What is indexed and how questions are scored."
     )
 
-    @field_validator("answer_channel_ids", "moderator_role_ids", mode="before")
+    @field_validator("answer_channel_ids", "moderator_role_ids", "feeds", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         # "1,2,3" in an environment variable is friendlier than JSON.

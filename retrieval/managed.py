@@ -1,7 +1,8 @@
 """What moderators add and hide, kept in the bot's data folder (never in the operator's content folder).
 
     <data_path>/articles/     added articles, one Markdown file each with YAML front matter (title, authors,
-                              url, date, added_by, added_at and `key`: where it came from, a url or file:<name>)
+                              url, date, site, added_by, added_at and `key`: where it came from, a url or
+                              file:<name>)
     <data_path>/hidden.json   the operator's articles hidden by a moderator: {"hidden": [{"id", "title"}]}
 
 `Library.load(..., added=ManagedArticles.folder, hidden=HiddenArticles.ids())` reads both. Every file is written
@@ -73,13 +74,16 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def article_markdown(article: Article, key: str, added_by: str, added_at: datetime.datetime) -> str:
-    """`article` as the Markdown reader reads it back: front matter, then its paragraphs under `##` subheadings."""
+def article_markdown(article: Article, key: str, added_by: str, added_at: datetime.datetime,
+                     site: str | None = None) -> str:
+    """`article` as the Markdown reader reads it back: front matter, then its paragraphs under `##` subheadings.
+    `site` is the name of the website a page was published on, kept for the people who read the file."""
     meta = {
         "title": _one_line(article.title),
         "authors": [_one_line(a) for a in article.authors],
         "url": article.url and _one_line(article.url),
         "date": article.date and _one_line(article.date),
+        "site": site and _one_line(site),
         "key": key,
         "added_by": _one_line(added_by),
         "added_at": added_at.isoformat(timespec="seconds"),
@@ -144,10 +148,11 @@ class ManagedArticles:
         return found
 
     def put(self, key: str, articles: list[Article], added_by: str,
-            added_at: datetime.datetime | None = None) -> Stored:
+            added_at: datetime.datetime | None = None, site: str | None = None) -> Stored:
         """Write the articles read from `key` (a url, or `file:<name>`), replacing what was added from it before.
 
         One article is stored under `key`; several (a dump or a JSON list) under `key#<article id>` each.
+        `site` names the website a page came from.
         """
         added_at = added_at or datetime.datetime.now(datetime.timezone.utc)
         earlier = {k: p for k, p in self.keys().items() if k == key or k.startswith(key + "#")}
@@ -155,7 +160,7 @@ class ManagedArticles:
         written = []
         for article_key, article in keyed:
             path = self.file_for(article_key)
-            write_atomically(path, article_markdown(article, article_key, added_by, added_at).encode())
+            write_atomically(path, article_markdown(article, article_key, added_by, added_at, site).encode())
             written.append(path)
         for stale in set(earlier.values()) - set(written):
             self._delete(stale)

@@ -1,7 +1,6 @@
 """/add, /remove, /restore: moderators change the collection from Discord (`bot.managing` does the work).
 
 Like /reload, each command is hidden from members without Manage Server and checked again on every use.
-Adding from a link (`url:`) comes with the web reader; today /add takes a file.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ log = logging.getLogger(__name__)
 class Collection(commands.Cog):
     def __init__(self, bot: QABot) -> None:
         self.bot = bot
-        self.managing = Managing(bot.content, bot.settings.max_upload_bytes)
+        self.managing = Managing(bot.content, bot.settings.max_upload_bytes, bot.web)
 
     async def _refused(self, interaction: discord.Interaction) -> bool:
         """Tell a member who is not a moderator so; True if they were refused."""
@@ -49,12 +48,24 @@ class Collection(commands.Cog):
             text = str(exc)
         await interaction.followup.send(text, ephemeral=True)
 
-    @app_commands.command(name="add", description="Moderators: add articles from a file (.md, .txt, .json, .jsonl).")
-    @app_commands.describe(file="A Markdown file, a text dump, JSON or JSON Lines (optionally .gz); up to 10 MB")
+    @app_commands.command(name="add", description="Moderators: add articles from a file (.md, .txt, .json, .jsonl, "
+                                                  ".html) or the article on a web page.")
+    @app_commands.describe(file="A Markdown file, a text dump, JSON, JSON Lines or a saved page (optionally .gz); "
+                                "up to 10 MB",
+                           url="A link to an article's page (http or https)")
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.guild_only()
-    async def add(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+    async def add(self, interaction: discord.Interaction, file: discord.Attachment | None = None,
+                  url: app_commands.Range[str, 1, 2000] | None = None) -> None:
         if await self._refused(interaction):
+            return
+        if (file is None) == (url is None):
+            await interaction.response.send_message(
+                "Give /add either a file or a url (one of the two). Nothing was added.", ephemeral=True)
+            return
+        if url is not None:
+            log.info("/add of %s by %s", url, hashed_id(interaction.user.id))
+            await self._run(interaction, lambda: self.managing.add_url(url, added_by=interaction.user.name))
             return
         log.info("/add of %s (%d bytes) by %s", file.filename, file.size, hashed_id(interaction.user.id))
 

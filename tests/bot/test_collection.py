@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import shutil
 
 import pytest
 
@@ -17,15 +16,6 @@ LUNAR = Upload("lunar.md", (
 LETTUCE_Q = "How many heads of lettuce did the astronauts harvest?"
 SUDAN_Q = "How long was Omar al-Bashir in power?"
 SUDAN_ID = "in-sudan-a-surprise-about-face-marks-death-of-the-revolution"
-
-
-@pytest.fixture
-def content(tmp_path):
-    folder = tmp_path / "content"
-    folder.mkdir()
-    for seed in SEEDS.iterdir():
-        shutil.copy(seed, folder)
-    return folder
 
 
 async def slash(fake: FakeDiscord, name: str, options: dict, user=None) -> dict:

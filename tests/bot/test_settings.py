@@ -18,7 +18,7 @@ TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.Gabcde.very-secret-token-value"
 def _isolated(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     for name in ("DISCORD_TOKEN", "TOKEN", "CONTENT_PATH", "ANSWER_CHANNEL_IDS", "MODERATOR_ROLE_IDS", "RETRIEVAL",
-                 "LIMITS", *(n.upper() for n in RENAMED)):
+                 "LIMITS", "FEEDS", "FEED_INTERVAL_MINUTES", "ALLOW_PRIVATE_URLS", *(n.upper() for n in RENAMED)):
         monkeypatch.delenv(name, raising=False)
     for name in [n for n in os.environ if n.startswith(("RETRIEVAL__", "LIMITS__"))]:
         monkeypatch.delenv(name)
@@ -69,6 +69,18 @@ def test_environment_overrides_the_file_and_lists_take_commas(monkeypatch):
     settings = Settings()
     assert settings.answer_channel_ids == [11, 22] and settings.moderator_role_ids == [33]
     assert str(settings.content_path) == "/srv/articles"
+
+
+def test_feeds_come_as_a_comma_separated_list_and_are_polled_at_most_once_a_minute(monkeypatch):
+    monkeypatch.setenv("FEEDS", "https://a.example/feed, https://b.example/rss")
+    monkeypatch.setenv("FEED_INTERVAL_MINUTES", "2.5")
+    settings = Settings()
+    assert settings.feeds == ["https://a.example/feed", "https://b.example/rss"]
+    assert settings.feed_interval_minutes == 2.5 and settings.allow_private_urls is False
+    monkeypatch.setenv("FEED_INTERVAL_MINUTES", "0.1")
+    with pytest.raises(ValidationError) as error:
+        Settings()
+    assert "feed_interval_minutes:" in describe_errors(error.value)
 
 
 def test_dotenv_and_discord_token_are_read(tmp_path):
