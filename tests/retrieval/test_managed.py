@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from retrieval import Article, Library, Paragraph
+from retrieval.followed_feeds import CONFIGURED, FeedListDamaged, FollowedFeed, FollowedFeeds
 from retrieval.managed import HiddenArticles, HiddenListDamaged, ManagedArticles
 from retrieval.readers import read_file
 from retrieval.readers.shape import iso_date
@@ -173,3 +174,30 @@ def test_the_saved_index_is_rebuilt_when_added_articles_or_the_hidden_list_chang
     hidden.hide("urban-bees", "Urban Bees")
     assert not load(content, managed, hidden, index_dir=index).report.from_cache
     assert json.loads((tmp_path / ".data" / "hidden.json").read_text())["hidden"][0]["id"] == "urban-bees"
+
+
+def test_followed_feeds_keep_their_order_and_what_each_poll_learned(tmp_path):
+    feeds = FollowedFeeds(tmp_path)
+    assert feeds.all() == [] and feeds.follow("https://a.example/rss", "mod") and feeds.follow("https://b.example/rss",
+                                                                                               CONFIGURED)
+    assert not feeds.follow("https://a.example/rss", "someone else")
+    polled = FollowedFeed("https://b.example/rss", CONFIGURED, etag='"v1"', taken=("b-1", "b-2"),
+                          last_poll="2026-12-03T09:30:00+00:00", last_added=2, last_error="one page: 404")
+    feeds.update(polled)
+    again = FollowedFeeds(tmp_path).all()
+    assert [f.url for f in again] == ["https://a.example/rss", "https://b.example/rss"] and again[1] == polled
+    assert feeds.unfollow("https://b.example/rss") == polled and feeds.unfollow("https://b.example/rss") is None
+    feeds.update(polled)  # a poll that ends after its feed was unfollowed brings nothing back
+    assert [f.url for f in feeds.all()] == ["https://a.example/rss"]
+
+
+@pytest.mark.parametrize("damage", ["{not json", '{"feeds": [{"url": 3, "added_by": "mod"}]}', '{"feeds": {}}',
+                                    '{"feeds": [{"url": "u", "added_by": "m", "taken": "abc"}]}', "[]"])
+def test_a_damaged_feed_list_is_reported_and_never_overwritten(tmp_path, damage, caplog):
+    (tmp_path / "feeds.json").write_text(damage)
+    feeds = FollowedFeeds(tmp_path)
+    for change in (feeds.all, lambda: feeds.follow("https://a.example/rss", "mod"),
+                   lambda: feeds.unfollow("u"), lambda: feeds.update(FollowedFeed("u", "m"))):
+        with pytest.raises(FeedListDamaged, match="feeds.json.*cannot be read.*move it aside"):
+            change()
+    assert (tmp_path / "feeds.json").read_text() == damage and "feeds.json" in caplog.text
