@@ -10,12 +10,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from retrieval.followed_feeds import FeedListDamaged, FollowedFeeds
 from retrieval.web import FetchPolicy
 
 from .answer_queue import Busy
 from .asking import Asking
 from .content import ContentStore, ReloadFailed
 from .exts import EXTENSIONS
+from .feeds import FeedPoller
 from .limits import QuestionLimiter, QuestionTooLong
 from .member_ids import hashed_id
 from .render import ERROR_MESSAGE, NO_MENTIONS, too_fast_message
@@ -53,6 +55,7 @@ class QABot(commands.Bot):
             settings.limits.question_cooldown_rate, settings.limits.question_cooldown_seconds)
         self.asking = Asking(self.content, self.limiter, settings.top_k)
         self.web = WebReader(FetchPolicy(allow_private=settings.allow_private_urls))
+        self.feeds = FeedPoller(FollowedFeeds(settings.data_path), self.content.managed, self.web)
         self.tree.on_error = self.on_app_command_error
 
     async def setup_hook(self) -> None:
@@ -61,6 +64,10 @@ class QABot(commands.Bot):
         for skipped in report.skipped:
             log.warning("skipped %s: %s", skipped.path, skipped.reason)
         await self.web.open()
+        try:
+            await self.feeds.follow_configured(self.settings.feeds)
+        except FeedListDamaged:
+            pass  # logged where it was found; the bot answers anyway, and /feed says why
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.settings.message_content_intent:

@@ -9,7 +9,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from retrieval.followed_feeds import FeedListDamaged
+
 from ..content import ReloadFailed
+from ..feed_replies import polls_summary
+from ..fit import CONTENT_LIMIT, escaped_fit, trim
 from ..member_ids import hashed_id
 from ..render import reload_message
 
@@ -45,8 +49,9 @@ class Moderation(commands.Cog):
             await interaction.response.send_message("Only moderators can reload the articles.", ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        waited = "Waited for the reload already running. " if self.bot.content.reloading else ""
         log.info("reload requested by %s", hashed_id(interaction.user.id))
+        feeds = await self._polled_feeds()  # first, so that the one rebuild takes in what they added
+        waited = "Waited for the reload already running. " if self.bot.content.reloading else ""
         try:
             result = await self.bot.content.reload()
         except ReloadFailed as exc:
@@ -57,8 +62,17 @@ class Moderation(commands.Cog):
             )
             return
         log.info("reloaded: %s", result.report.summary())
-        await interaction.followup.send(waited + reload_message(result.diff, result.report, result.seconds),
-                                        ephemeral=True)
+        text = waited + reload_message(result.diff, result.report, result.seconds)
+        if feeds:
+            text = trim(text, CONTENT_LIMIT - min(len(feeds), CONTENT_LIMIT // 2) - 1) + "\n" + feeds
+        await interaction.followup.send(trim(text, CONTENT_LIMIT), ephemeral=True)
+
+    async def _polled_feeds(self) -> str:
+        """Poll every followed feed; what the polls did, for the moderator ('' when no feed is followed)."""
+        try:
+            return polls_summary(await self.bot.feeds.poll_all())
+        except FeedListDamaged as exc:
+            return f"Feeds not polled: {escaped_fit(str(exc), 1000)}."
 
 
 async def setup(bot: QABot) -> None:

@@ -127,7 +127,7 @@ def _app(site: Site) -> web.Application:
         if site.broken.get(name) == "500":
             raise web.HTTPInternalServerError()
         if site.broken.get(name) == "malformed":
-            return web.Response(text="<rss><channel><item>never closed", content_type="application/rss+xml")
+            return web.Response(text='<rss version="2.0"><channel><title>Cut off', content_type="application/rss+xml")
         if name not in site.feeds:
             raise web.HTTPNotFound()
         body = site.rss(name)

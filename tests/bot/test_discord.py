@@ -316,10 +316,12 @@ async def test_sync_registers_every_command_with_descriptions(fake_discord, cont
     await _sync(bot, fake_discord.guild.id)
     commands = {c["name"]: c for c in fake_discord.requests_matching("PUT", r"/applications/\d+/guilds/\d+/commands")[
         -1].json}
-    assert set(commands) == {"ask", "search", "article", "reload", "add", "remove", "restore", "Find answer"}
-    for name in ("ask", "search", "article", "reload", "add", "remove", "restore"):
+    assert set(commands) == {"ask", "search", "article", "reload", "add", "remove", "restore", "feed", "Find answer"}
+    for name in ("ask", "search", "article", "reload", "add", "remove", "restore", "feed"):
         assert commands[name]["description"]
         assert all(option["description"] for option in commands[name].get("options", []))
+    assert {sub["name"] for sub in commands["feed"]["options"]} == {"add", "remove", "list"}
+    assert all(option["description"] for sub in commands["feed"]["options"] for option in sub.get("options", []))
     assert commands["Find answer"]["type"] == 3
 
 
