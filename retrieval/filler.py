@@ -194,15 +194,31 @@ def _asking_start(clause: str) -> int | None:
     return None
 
 
+# A sentence after a question this short (in words) that asks nothing and names nothing is a remark on it.
+_REMARK_WORDS = 12
+
+
+def _is_remark(sentences: list[list[tuple[str, str]]], asking: int, n: int) -> bool:
+    """Whether sentence `n` is a remark after the question of sentence `asking` ("What is X? it came up in
+    class today"): the question ends in "?", and the sentence comes after it, asks nothing (no "?"), is
+    short and names nothing (`_names`). Long questions go on in sentences that name their subject, keep
+    asking ("Are they worth it?"), or are longer than a remark, and those stay."""
+    question, whole = sentences[asking], " ".join(written for written, _ in sentences[n])
+    return (n > asking and bool(question) and question[-1][0].rstrip().endswith("?")
+            and not whole.rstrip().endswith("?") and len(WORD.findall(whole)) <= _REMARK_WORDS and not _names(whole))
+
+
 def _around_asking(sentences: list[list[tuple[str, str]]]) -> list[list[str]]:
     """The clauses (as `(written, without opening)` pairs) without what speaks of the asker around the
     clause that asks, each without its opening.
 
     In "I was talking with a friend and we couldn't agree on where Dyrrachium was, any ideas? my teacher
-    asked", the question starts at "where": before it in its sentence, the clauses that speak of the asker
-    (`_speaks_of_asker`, as written) or say nothing (`_says_nothing`) are dropped, and so are the words of
-    its own clause before the question word that speak of the asker; after it, the short clauses that speak
-    of the asker and hold no question word. A message with no question word is left as it is.
+    asked", the question starts at "where": before it, the clauses that speak of the asker
+    (`_speaks_of_asker`, as written) or say nothing (`_says_nothing`) are dropped (in earlier sentences only
+    short ones: "Hello, I hope this is the right channel."), and so are the words of its own clause before
+    the question word that speak of the asker; after it, the short clauses that speak of the asker and hold
+    no question word, and the remarks after a question mark (`_is_remark`). A message with no question word
+    is left as it is.
     """
     place = next(((n, m) for n, clauses in enumerate(sentences) for m, (_, clause) in enumerate(clauses)
                   if _asking_start(clause) is not None), None)
@@ -212,14 +228,16 @@ def _around_asking(sentences: list[list[tuple[str, str]]]) -> list[list[str]]:
         for m, (written, clause) in enumerate(clauses):
             if place is None:
                 pass
-            elif n == place[0] and m < place[1] and (_speaks_of_asker(written, _PREAMBLE) or _says_nothing(written)):
+            elif ((n, m) < place and (n == place[0] or len(WORD.findall(written)) <= _ASIDE_WORDS)
+                  and (_speaks_of_asker(written, _PREAMBLE) or _says_nothing(written))):
                 continue
             elif (n, m) == place:
                 start = _asking_start(clause) or 0
                 if _speaks_of_asker(clause[:start], _PREAMBLE) and _own_words(clause[start:]) >= _QUESTION_WORDS_LEFT:
                     clause = clause[start:]
-            elif ((n, m) > place and len(WORD.findall(written)) <= _ASIDE_WORDS and _speaks_of_asker(written)
-                  and _asking_start(written) is None):
+            elif ((n, m) > place and _asking_start(written) is None
+                  and ((len(WORD.findall(written)) <= _ASIDE_WORDS and _speaks_of_asker(written))
+                       or _is_remark(sentences, place[0], n))):
                 continue
             kept.append(clause)
         result.append(kept)

@@ -37,6 +37,9 @@ def test_chat_around_a_question_is_stripped(message, question):
         ("for my essay, in what year did Bashir take power? my teacher keeps asking",
          "in what year did Bashir take power?"),
         ("what did Huawei get in Russia and I can't find it anywhere", "what did Huawei get in Russia"),
+        # A short sentence before the question that speaks of the asker; a remark after its question mark.
+        ("Hope everyone is doing well. What did Huawei sign in Russia?", "What did Huawei sign in Russia?"),
+        ("who arrested Hamdok? it was on the radio this morning", "who arrested Hamdok?"),
     ],
 )
 def test_what_speaks_of_the_asker_around_the_question_is_dropped(message, question):
@@ -56,6 +59,13 @@ def test_what_speaks_of_the_asker_around_the_question_is_dropped(message, questi
         'Who said, "Here I stand. I can do no other"?',
         "has anyone developed an analysis which accurately establishes the large deflection behaviour of shells .",
         "If you do not know both magnitude and direction of two forces, what would you call that situation?",
+        # Sentences after a question that name their subject, keep asking, or are long, go on with it.
+        "Who arrested Hamdok? The Sudanese army said so.",
+        "What did Huawei sign? was it a deal about phone networks?",
+        ("What changed for the libraries? the spread of cheap computers in the seventies made every old card "
+         "catalogue searchable at once"),
+        ("I am looking for information about the impact of automation on libraries and its significance for "
+         "libraries in general. How will automation affect libraries?"),
     ],
 )
 def test_a_question_without_chat_keeps_every_word_that_is_searched(question):
