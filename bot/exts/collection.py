@@ -16,28 +16,20 @@ from discord.ext import commands
 from ..managing import Managing, Refused
 from ..member_ids import hashed_id
 from .answers import article_choices
-from .moderation import is_moderator
+from .moderation import is_moderator, refused
 
 if TYPE_CHECKING:
     from ..client import QABot
 
 log = logging.getLogger(__name__)
 
+NOT_A_MODERATOR = "Only moderators can change the articles."
+
 
 class Collection(commands.Cog):
     def __init__(self, bot: QABot) -> None:
         self.bot = bot
         self.managing = Managing(bot.content, bot.settings.max_upload_bytes, bot.web)
-
-    async def _refused(self, interaction: discord.Interaction) -> bool:
-        """Tell a member who is not a moderator so; True if they were refused."""
-        if is_moderator(interaction):
-            return False
-        command = interaction.command.name if interaction.command else "?"
-        log.warning("refused /%s for member %s in guild %s: not a moderator", command, hashed_id(interaction.user.id),
-                    interaction.guild_id)
-        await interaction.response.send_message("Only moderators can change the articles.", ephemeral=True)
-        return True
 
     async def _run(self, interaction: discord.Interaction, action: Callable[[], Awaitable[str]]) -> None:
         """Defer privately, run `action()`, and tell the moderator its message (or why it was refused)."""
@@ -57,7 +49,7 @@ class Collection(commands.Cog):
     @app_commands.guild_only()
     async def add(self, interaction: discord.Interaction, file: discord.Attachment | None = None,
                   url: app_commands.Range[str, 1, 2000] | None = None) -> None:
-        if await self._refused(interaction):
+        if await refused(interaction, NOT_A_MODERATOR):
             return
         if (file is None) == (url is None):
             await interaction.response.send_message(
@@ -85,7 +77,7 @@ class Collection(commands.Cog):
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.guild_only()
     async def remove(self, interaction: discord.Interaction, article: app_commands.Range[str, 1, 300]) -> None:
-        if await self._refused(interaction):
+        if await refused(interaction, NOT_A_MODERATOR):
             return
         log.info("/remove of %s by %s", article, hashed_id(interaction.user.id))
         await self._run(interaction, lambda: self.managing.remove(article))
@@ -100,7 +92,7 @@ class Collection(commands.Cog):
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.guild_only()
     async def restore(self, interaction: discord.Interaction, article: app_commands.Range[str, 1, 300]) -> None:
-        if await self._refused(interaction):
+        if await refused(interaction, NOT_A_MODERATOR):
             return
         log.info("/restore of %s by %s", article, hashed_id(interaction.user.id))
         await self._run(interaction, lambda: self.managing.restore(article))

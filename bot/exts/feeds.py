@@ -20,12 +20,14 @@ from ..feed_replies import feed_list_message, poll_outcome
 from ..feeds import FeedPoll, FeedRefused
 from ..fit import CONTENT_LIMIT, escaped_fit, trim
 from ..member_ids import hashed_id
-from .moderation import is_moderator
+from .moderation import is_moderator, refused
 
 if TYPE_CHECKING:
     from ..client import QABot
 
 log = logging.getLogger(__name__)
+
+NOT_A_MODERATOR = "Only moderators can manage the feeds."
 
 
 class Feeds(commands.Cog):
@@ -68,20 +70,10 @@ class Feeds(commands.Cog):
                     f"{escaped_fit(str(exc), 500)}")
         return f" Now answering from {len(self.bot.content.library.articles)} articles."
 
-    async def _refused(self, interaction: discord.Interaction) -> bool:
-        """Tell a member who is not a moderator so; True if they were refused."""
-        if is_moderator(interaction):
-            return False
-        command = interaction.command.qualified_name if interaction.command else "?"
-        log.warning("refused /%s for member %s in guild %s: not a moderator", command, hashed_id(interaction.user.id),
-                    interaction.guild_id)
-        await interaction.response.send_message("Only moderators can manage the feeds.", ephemeral=True)
-        return True
-
     @feed.command(name="add", description="Moderators: follow a feed; its new entries' articles are added.")
     @app_commands.describe(url="The feed's link (RSS or Atom, http or https)")
     async def add(self, interaction: discord.Interaction, url: app_commands.Range[str, 1, 2000]) -> None:
-        if await self._refused(interaction):
+        if await refused(interaction, NOT_A_MODERATOR):
             return
         log.info("/feed add of %s by %s", url, hashed_id(interaction.user.id))
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -96,7 +88,7 @@ class Feeds(commands.Cog):
     @feed.command(name="remove", description="Moderators: stop following a feed (what it added stays).")
     @app_commands.describe(url="Start typing the feed's link")
     async def remove(self, interaction: discord.Interaction, url: app_commands.Range[str, 1, 2000]) -> None:
-        if await self._refused(interaction):
+        if await refused(interaction, NOT_A_MODERATOR):
             return
         log.info("/feed remove of %s by %s", url, hashed_id(interaction.user.id))
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -124,7 +116,7 @@ class Feeds(commands.Cog):
 
     @feed.command(name="list", description="Moderators: the followed feeds, their last poll and last error.")
     async def list_feeds(self, interaction: discord.Interaction) -> None:
-        if await self._refused(interaction):
+        if await refused(interaction, NOT_A_MODERATOR):
             return
         try:
             text = feed_list_message(await self.bot.feeds.feeds())

@@ -35,6 +35,18 @@ def is_moderator(interaction: discord.Interaction) -> bool:
     return any(role.id in moderator_roles for role in member.roles)
 
 
+async def refused(interaction: discord.Interaction, message: str) -> bool:
+    """Tell a member who is not a moderator `message`, privately, and log it (by a hash of their id); True if
+    they were refused."""
+    if is_moderator(interaction):
+        return False
+    command = interaction.command.qualified_name if interaction.command else "?"
+    log.warning("refused /%s for member %s in guild %s: not a moderator", command, hashed_id(interaction.user.id),
+                interaction.guild_id)
+    await interaction.response.send_message(message, ephemeral=True)
+    return True
+
+
 class Moderation(commands.Cog):
     def __init__(self, bot: QABot) -> None:
         self.bot = bot
@@ -43,10 +55,7 @@ class Moderation(commands.Cog):
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.guild_only()
     async def reload(self, interaction: discord.Interaction) -> None:
-        if not is_moderator(interaction):
-            log.warning("refused /reload for member %s in guild %s: not a moderator",
-                        hashed_id(interaction.user.id), interaction.guild_id)
-            await interaction.response.send_message("Only moderators can reload the articles.", ephemeral=True)
+        if await refused(interaction, "Only moderators can reload the articles."):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         log.info("reload requested by %s", hashed_id(interaction.user.id))
