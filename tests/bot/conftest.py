@@ -53,6 +53,11 @@ def story_html(slug: str) -> str:
             f"<body><nav><a href='/'>Home</a></nav><article><h1>{escape(title)}</h1>{body}</article></body></html>")
 
 
+def _published(slug: str) -> str:
+    day = STORIES[slug][1] if slug in STORIES else "2026-01-01"
+    return format_datetime(datetime.fromisoformat(day).replace(tzinfo=timezone.utc))
+
+
 @dataclass
 class Site:
     """The site's address, what it serves that tests change, and every request it got."""
@@ -72,11 +77,11 @@ class Site:
         return [r for r in self.requests if r.path == path]
 
     def rss(self, name: str) -> str:
+        # A slug that is not a story is an entry whose page answers 404.
         items = "".join(
-            f"<item><title>{escape(STORIES[slug][0])}</title><link>{self.url('/story/' + slug)}</link>"
+            f"<item><title>{escape(STORIES.get(slug, (slug,))[0])}</title><link>{self.url('/story/' + slug)}</link>"
             f"<guid isPermaLink='false'>{name}-{slug}</guid>"
-            f"<pubDate>{format_datetime(datetime.fromisoformat(STORIES[slug][1]).replace(tzinfo=timezone.utc))}"
-            f"</pubDate></item>"
+            f"<pubDate>{_published(slug)}</pubDate></item>"
             for slug in self.feeds[name])
         return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{name} news</title>'
                 f"<link>{self.base}</link>{items}</channel></rss>")

@@ -72,6 +72,33 @@ async def test_a_broken_feed_shows_its_error_and_the_others_still_add(fake_disco
     assert f"<{configured[0]}>: could not be read" in reloaded["content"] and market
 
 
+async def test_an_entry_whose_page_fails_is_reported_and_tried_again_at_the_next_poll(fake_discord, content,
+                                                                                       news_site):
+    news_site.feeds["courier"] = ["tides", "gone"]
+    async with running(fake_discord, content, allow_private_urls=True):
+        followed = await slash(fake_discord, "feed add", {"url": news_site.feed_url("courier")})
+        listed = await slash(fake_discord, "feed list", {})
+        await slash(fake_discord, "reload", {})
+    assert "added 1 article: *Tidal Turbines Power the Island*; 1 page(s) not added:" in followed["content"]
+    assert "last error:" in listed["content"] and "/story/gone answered 404" in listed["content"]
+    # Not "not modified": the whole feed is read again so that the failed entry is tried again.
+    assert [r.headers.get("If-None-Match") for r in news_site.fetched("/feeds/courier.rss")] == [None, None]
+    assert len(news_site.fetched("/story/gone")) == 2 and len(news_site.fetched("/story/tides")) == 1
+
+
+async def test_a_poll_takes_the_newest_entries_up_to_its_cap_and_leaves_out_the_rest(fake_discord, content,
+                                                                                     news_site, monkeypatch):
+    monkeypatch.setattr("bot.feeds.MAX_ENTRIES_PER_POLL", 2)
+    news_site.feeds["courier"] = ["library", "market", "ferry", "tides"]  # not in date order
+    async with running(fake_discord, content, allow_private_urls=True):
+        followed = await slash(fake_discord, "feed add", {"url": news_site.feed_url("courier")})
+        await slash(fake_discord, "reload", {})
+    assert followed["content"].startswith(f"Following <{news_site.feed_url('courier')}>: added 2 articles")
+    assert "2 older entries left out" in followed["content"]
+    fetched = [len(news_site.fetched(f"/story/{slug}")) for slug in ("tides", "market", "ferry", "library")]
+    assert fetched == [1, 1, 0, 0]  # the two newest, once; the others never
+
+
 async def test_a_feed_that_cannot_be_read_is_not_followed(fake_discord, content, news_site):
     async with running(fake_discord, content, allow_private_urls=True):
         refused = await slash(fake_discord, "feed add", {"url": news_site.feed_url("missing")})
