@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from discord.utils import escape_markdown
+from discord import utils
 
 from retrieval.sentences import sentence_spans
 
@@ -30,6 +30,17 @@ def trim(text: str, limit: int) -> str:
     if cut <= 0:
         cut = budget  # one enormous word: nothing better than a hard cut
     return text[:cut].rstrip() + ELLIPSIS
+
+
+def escape_markdown(text: str) -> str:
+    """`text` with Discord's Markdown escaped, so that it shows as written.
+
+    discord.py's `escape_markdown` escapes a masked link ("[a](b*c*)") with one backslash before it and
+    leaves everything inside it as it was, so a backslash or an asterisk there still acts ("[;](\\)" shows
+    as "[;]()"). Each "[" is escaped here instead, which is enough to break the link, and the text between
+    is escaped by discord.py (bare urls left alone).
+    """
+    return "\\[".join(utils.escape_markdown(part) for part in text.split("["))
 
 
 def escaped_fit(text: str, limit: int) -> str:

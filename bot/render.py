@@ -8,7 +8,6 @@ from urllib.parse import quote as percent_encoded
 from urllib.parse import unquote
 
 import discord
-from discord.utils import escape_markdown
 
 from retrieval import Answer, Article, Hit, LoadReport
 from retrieval.diff import LibraryDiff
@@ -22,6 +21,7 @@ from .fit import (
     EMBED_FOOTER_LIMIT,
     EMBED_TITLE_LIMIT,
     EMBED_TOTAL_LIMIT,
+    escape_markdown,
     escaped_fit,
     trim,
 )

@@ -18,7 +18,7 @@ from retrieval import Library
 from retrieval.understand import FollowUp, looks_like_question
 
 from ..asking import Asked, Reply, Via
-from ..fit import CONTENT_LIMIT, trim
+from ..fit import CONTENT_LIMIT, escape_markdown, trim
 from ..limits import MAX_QUESTION_CHARS, QuestionTooLong
 from ..render import answered_passage, article_embed
 from ..views import SearchPager
@@ -170,7 +170,7 @@ class Answers(commands.Cog):
         library = self.bot.content.library
         found = library.articles.get(title) or next(iter(library.find_articles(title, limit=1)), None)
         if found is None:
-            await interaction.response.send_message(f"No article matches \u201c{discord.utils.escape_markdown(title)}"
+            await interaction.response.send_message(f"No article matches \u201c{escape_markdown(title)}"
                                                     "\u201d.", ephemeral=True)
             return
         await interaction.response.send_message(embed=article_embed(found, library.passage_count(found.id)))

@@ -66,7 +66,7 @@ class Moderation(commands.Cog):
         except ReloadFailed as exc:
             log.error("reload failed: %s", exc)
             await interaction.followup.send(
-                f"Reload failed, still answering from the previous articles: {discord.utils.escape_markdown(str(exc))}"[:2000],
+                f"Reload failed, still answering from the previous articles: {escaped_fit(str(exc), 1900)}",
                 ephemeral=True,
             )
             return
