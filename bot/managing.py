@@ -109,6 +109,9 @@ class Managing:
             (a for a in library.find_articles(article_id) if a.title[:100] == article_id), None)
         if article is None:
             raise Refused(f"No article has the id \u201c{escaped_fit(article_id, 200)}\u201d: pick one from the list.")
+        if len(library.articles) == 1:
+            # The rebuild would have nothing to answer from and fail, leaving the article in service anyway.
+            raise Refused(f"{_title(article)} is the only article left, so it stays: add another first.")
         added = library.is_added(article.id)
         async with self._writing:
             if added:

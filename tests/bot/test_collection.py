@@ -108,6 +108,17 @@ async def test_an_operator_article_is_hidden_across_restarts_and_restored(fake_d
     assert count == 2 and (content / "000_53ac65de5c9a03b2.txt").exists()
 
 
+async def test_the_last_article_is_never_removed(fake_discord, content):
+    async with running(fake_discord, content) as bot:
+        others = [i for i in bot.content.library.articles if i != SUDAN_ID]
+        for other in others:
+            await slash(fake_discord, "remove", {"article": other})
+        kept = await slash(fake_discord, "remove", {"article": SUDAN_ID})
+        still = await ask(fake_discord, SUDAN_Q)
+    assert others and kept["flags"] & EPHEMERAL and "only article left" in kept["content"]
+    assert "almost 30 years" in quoted(still)
+
+
 async def test_a_damaged_hidden_list_is_reported_and_left_alone(fake_discord, content):
     async with running(fake_discord, content):
         hidden = content.parent / "data" / "hidden.json"
