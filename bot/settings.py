@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator,
+)
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -83,9 +85,9 @@ class Settings(BaseSettings):
     )
     dev_guild_id: int | None = Field(None, description="A guild to sync slash commands to on start (instant).")
     index_path: Path | None = Field(
-        Path(".index"),
+        None,
         description="Folder for the saved index, so a restart with unchanged content skips rebuilding. "
-                    "Empty to always rebuild.",
+                    "Unset: index/ in data_path. Empty to always rebuild.",
     )
     data_path: Path = Field(
         Path(".data"),
@@ -142,6 +144,13 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _index_in_data_path(self) -> Settings:
+        # Everything the bot writes lives in one folder unless the operator says otherwise.
+        if "index_path" not in self.model_fields_set:
+            self.index_path = self.data_path / "index"
+        return self
 
     @field_validator("log_level", mode="before")
     @classmethod

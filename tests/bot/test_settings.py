@@ -3,6 +3,7 @@
 import logging
 import os
 import re
+from pathlib import Path
 
 import pytest
 from pydantic import BaseModel, ValidationError
@@ -40,11 +41,22 @@ def leaves(model: BaseModel, path: tuple[str, ...] = ()) -> dict[tuple[str, ...]
 def test_the_documented_defaults_are_the_models_defaults():
     from_file = Settings()
     for name, field in Settings.model_fields.items():
-        assert getattr(from_file, name) == field.get_default(call_default_factory=True), name
+        if name != "index_path":  # derived from data_path, below
+            assert getattr(from_file, name) == field.get_default(call_default_factory=True), name
     # Nested ones too, one by one, against the defaults retrieval's own models give.
     defaults = leaves(Settings.model_construct())
+    defaults[("index_path",)] = defaults[("data_path",)] / "index"
     assert leaves(from_file) == defaults
     assert ("retrieval", "min_coverage") in defaults and ("retrieval", "bm25", "k1") in defaults
+
+
+def test_the_saved_index_lives_in_the_data_folder_unless_told_otherwise(monkeypatch):
+    assert Settings().index_path == Path(".data", "index")
+    assert Settings(data_path="state").index_path == Path("state", "index")
+    assert Settings(data_path="state", index_path="cache").index_path == Path("cache")
+    assert Settings(index_path="").index_path is None  # always rebuild
+    monkeypatch.setenv("INDEX_PATH", "elsewhere")
+    assert Settings(data_path="state").index_path.name == "elsewhere"
 
 
 def test_every_option_is_documented_in_the_config_file():
