@@ -2,6 +2,7 @@
 
 from .analyzer import Analyzer, AnalyzerSettings
 from .bm25 import BM25Index, BM25Settings
+from .explain import Explanation, explain
 from .ingest import ContentError
 from .library import Library
 from .settings import RetrievalSettings
@@ -9,6 +10,7 @@ from .models import Answer, Article, Hit, LoadReport, Paragraph, Passage, Skippe
 from .passages import PassageSettings
 
 __all__ = [
-    "Analyzer", "AnalyzerSettings", "Answer", "Article", "BM25Index", "BM25Settings", "ContentError", "Hit",
-    "Library", "LoadReport", "Paragraph", "Passage", "PassageSettings", "RetrievalSettings", "SkippedFile",
+    "Analyzer", "AnalyzerSettings", "Answer", "Article", "BM25Index", "BM25Settings", "ContentError", "Explanation",
+    "Hit", "Library", "LoadReport", "Paragraph", "Passage", "PassageSettings", "RetrievalSettings", "SkippedFile",
+    "explain",
 ]
