@@ -22,6 +22,7 @@ from .limits import QuestionLimiter, QuestionTooLong
 from .member_ids import hashed_id
 from .render import ERROR_MESSAGE, NO_MENTIONS, too_fast_message
 from .settings import Settings
+from .storage import DatabaseTooNew, NullRecords, Records, open_records
 from .web import WebReader
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ class QABot(commands.Bot):
         self.asking = Asking(self.content, self.limiter, settings.top_k)
         self.web = WebReader(FetchPolicy(allow_private=settings.allow_private_urls))
         self.feeds = FeedPoller(FollowedFeeds(settings.data_path), self.content.managed, self.web)
+        self.records: Records = NullRecords()  # the database's, once setup_hook has opened it
         self.tree.on_error = self.on_app_command_error
 
     async def setup_hook(self) -> None:
@@ -64,6 +66,7 @@ class QABot(commands.Bot):
         for skipped in report.skipped:
             log.warning("skipped %s: %s", skipped.path, skipped.reason)
         await self.web.open()
+        self.records = await open_records(self.settings.database_url, self.settings.data_path)
         try:
             await self.feeds.follow_configured(self.settings.feeds)
         except FeedListDamaged:
@@ -92,6 +95,7 @@ class QABot(commands.Bot):
     async def close(self) -> None:
         await super().close()
         await self.web.close()
+        await self.records.close()
         self.content.close()
 
     async def on_ready(self) -> None:
@@ -161,7 +165,7 @@ def run_discord(settings: Settings, sync_only: bool = False, sync_guild: int | N
         log.error("message_content_intent is on in the settings but not enabled for the application: enable "
                   "'Message Content Intent' in the Developer Portal (Bot page), or turn the setting off")
         return 1
-    except ReloadFailed as exc:
+    except (ReloadFailed, DatabaseTooNew) as exc:
         log.error("cannot start: %s", exc)
         return 1
     except (OSError, aiohttp.ClientError, discord.GatewayNotFound) as exc:

@@ -109,6 +109,17 @@ class Settings(BaseSettings):
     feed_interval_minutes: float = Field(
         60.0, ge=1, description="How often every followed feed is polled for new entries, in minutes.",
     )
+    database_url: str | None = Field(
+        None,
+        description="Where questions and votes are kept, as a SQLAlchemy URL with an async driver "
+                    "(postgresql+asyncpg://...). Unset: the SQLite file bot.db in data_path.",
+    )
+    record_questions: bool = Field(
+        True, description="Record each question (member as a keyed hash), its outcome and answer time.",
+    )
+    keep_questions_days: float = Field(
+        90.0, gt=0, description="Questions and votes older than this many days are deleted (at start and daily).",
+    )
 
     top_k: int = Field(
         3, ge=1, le=10,
@@ -140,7 +151,7 @@ class Settings(BaseSettings):
             return [value]
         return value
 
-    @field_validator("index_path", mode="before")
+    @field_validator("index_path", "database_url", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

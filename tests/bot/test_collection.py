@@ -122,7 +122,7 @@ async def test_the_last_article_is_never_removed(fake_discord, content):
 async def test_a_damaged_hidden_list_is_reported_and_left_alone(fake_discord, content):
     async with running(fake_discord, content):
         hidden = content.parent / "data" / "hidden.json"
-        hidden.parent.mkdir()
+        hidden.parent.mkdir(exist_ok=True)  # the bot made it for its database
         hidden.write_text("{not json")
         refused = await slash(fake_discord, "remove", {"article": SUDAN_ID})
         still = await ask(fake_discord, SUDAN_Q)
