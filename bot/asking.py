@@ -11,6 +11,8 @@ from __future__ import annotations
 import enum
 import logging
 import re
+import secrets
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +24,8 @@ from retrieval.understand import FollowUp
 from .answer_queue import Busy
 from .content import ContentStore
 from .limits import MAX_QUESTION_CHARS, QuestionLimiter, QuestionTooLong
+from .member_ids import hashed_id
+from .recording import Recording
 from .render import (
     ERROR_MESSAGE,
     answer_embed,
@@ -31,6 +35,7 @@ from .render import (
     small_talk_message,
     too_fast_message,
 )
+from .storage import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -64,12 +69,14 @@ class Via(enum.Enum):
 @dataclass(frozen=True)
 class Asked:
     """A member asked `text` (as written, the bot's mention included), `via` some way, perhaps replying to one
-    of the bot's answers (`follow_up`: what that answer quoted)."""
+    of the bot's answers (`follow_up`: what that answer quoted), in a server's channel (no guild: a DM)."""
 
     text: str
     user_id: int
     via: Via
     follow_up: FollowUp | None = None
+    guild_id: int | None = None
+    channel_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -93,51 +100,62 @@ def question_of(text: str) -> str:
     return _MENTION.sub(" ", text).strip()
 
 
-def reply_for(answer: Answer) -> tuple[Reply, bool]:
-    """What to send for an answer of any kind, and whether it is a real answer (one an answer channel gets)."""
+def reply_for(answer: Answer) -> tuple[Reply, Outcome]:
+    """What to send for an answer of any kind, and what it is (a real answer, `Outcome.answered`, is the one an
+    answer channel gets)."""
     if answer.kind == "small_talk":
-        return Reply(small_talk_message(answer.fact), private=True), False
+        return Reply(small_talk_message(answer.fact), private=True), Outcome.SMALL_TALK
     # A fact about one article comes with the passage it is read from, quoted with its source as any answer.
     fact = fact_message(answer) if answer.kind == "article" else ""
     if answer.no_answer or not (fact or answer.hits):
-        return Reply(no_answer_message(answer), private=True), False
+        return Reply(no_answer_message(answer), private=True), Outcome.DECLINED
     if answer.kind == "articles":
-        return Reply(articles_message(answer)), True
-    return Reply(fact or None, answer_embed(answer.hits[0]) if answer.hits else None), True
+        return Reply(articles_message(answer)), Outcome.ARTICLES
+    embed = answer_embed(answer.hits[0]) if answer.hits else None
+    return Reply(fact or None, embed), Outcome.ARTICLE if answer.kind == "article" else Outcome.QUOTED
 
 
 class Asking:
     """Answers what members ask, within the question length, each member's cooldown and the bot's capacity."""
 
-    def __init__(self, content: ContentStore, limiter: QuestionLimiter, k: int) -> None:
-        self.content, self.limiter, self.k = content, limiter, k
+    def __init__(self, content: ContentStore, limiter: QuestionLimiter, k: int, recording: Recording) -> None:
+        self.content, self.limiter, self.k, self.recording = content, limiter, k, recording
 
     async def reply(self, asked: Asked) -> Reply | None:
         """What to send for `asked`; None when nothing should be sent (a non-answer in an answer channel, or a
-        cooldown notice already given)."""
-        reply, real = await self._reply(asked)
-        return reply if real or asked.via.explicit else None
-
-    async def _reply(self, asked: Asked) -> tuple[Reply | None, bool]:
+        cooldown notice already given). Each question is recorded with what became of it."""
+        started = time.perf_counter()
         question = question_of(asked.text)
         if asked.via is Via.MENU:
             question = question[:MAX_QUESTION_CHARS]  # someone else's message: read what a question may hold
+        reply, outcome, answer = await self._reply(asked, question)
+        if outcome is not None:
+            self.recording.question(
+                key=secrets.token_hex(6), user_id=asked.user_id, guild_id=asked.guild_id,
+                channel_id=asked.channel_id, via=asked.via.value, question=question, outcome=outcome, answer=answer,
+                answer_ms=(time.perf_counter() - started) * 1000)
+        return reply if (outcome is not None and outcome.answered) or asked.via.explicit else None
+
+    async def _reply(self, asked: Asked, question: str) -> tuple[Reply | None, Outcome | None, Answer | None]:
+        """The reply, what became of the question (None: nothing was asked) and the answer, when there is one."""
         if not question:
             if asked.via is Via.MENU:
-                return Reply(NO_TEXT, private=True), False
-            return Reply(small_talk_message("help"), private=True), False
+                return Reply(NO_TEXT, private=True), None, None
+            return Reply(small_talk_message("help"), private=True), None, None
         if len(question) > MAX_QUESTION_CHARS:
-            return Reply(str(QuestionTooLong()), private=True), False
+            return Reply(str(QuestionTooLong()), private=True), Outcome.TOO_LONG, None
         retry = self.limiter.check(asked.user_id)
         if retry is not None:
             # A message gets one notice a cooldown, not one per message; an interaction must always be answered.
             tell = asked.via.interaction or (asked.via.explicit and self.limiter.first_notice(asked.user_id, retry))
-            return (Reply(too_fast_message(retry), private=True) if tell else None), False
+            return (Reply(too_fast_message(retry), private=True) if tell else None), Outcome.TOO_FAST, None
         try:
             answer = await self.content.answer(question, self.k, follow_up=asked.follow_up)
         except Busy as busy:
-            return Reply(str(busy), private=True), False
+            return Reply(str(busy), private=True), Outcome.BUSY, None
         except Exception:
-            log.exception("error answering a question from user %s (%s)", asked.user_id, asked.via.value)
-            return Reply(ERROR_MESSAGE, private=True), False
-        return reply_for(answer)
+            log.exception("error answering a question from member %s (%s)", hashed_id(asked.user_id),
+                          asked.via.value)
+            return Reply(ERROR_MESSAGE, private=True), Outcome.ERROR, None
+        reply, outcome = reply_for(answer)
+        return reply, outcome, answer

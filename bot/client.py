@@ -22,7 +22,8 @@ from .limits import QuestionLimiter, QuestionTooLong
 from .member_ids import hashed_id
 from .render import ERROR_MESSAGE, NO_MENTIONS, too_fast_message
 from .settings import Settings
-from .storage import DatabaseTooNew, NullRecords, Records, open_records
+from .recording import Recording
+from .storage import DatabaseTooNew
 from .web import WebReader
 
 log = logging.getLogger(__name__)
@@ -54,10 +55,10 @@ class QABot(commands.Bot):
         self.content = ContentStore(settings)
         self.limiter = QuestionLimiter(
             settings.limits.question_cooldown_rate, settings.limits.question_cooldown_seconds)
-        self.asking = Asking(self.content, self.limiter, settings.top_k)
+        self.recording = Recording(settings)  # questions and votes; the database opens in setup_hook
+        self.asking = Asking(self.content, self.limiter, settings.top_k, self.recording)
         self.web = WebReader(FetchPolicy(allow_private=settings.allow_private_urls))
         self.feeds = FeedPoller(FollowedFeeds(settings.data_path), self.content.managed, self.web)
-        self.records: Records = NullRecords()  # the database's, once setup_hook has opened it
         self.tree.on_error = self.on_app_command_error
 
     async def setup_hook(self) -> None:
@@ -66,7 +67,7 @@ class QABot(commands.Bot):
         for skipped in report.skipped:
             log.warning("skipped %s: %s", skipped.path, skipped.reason)
         await self.web.open()
-        self.records = await open_records(self.settings.database_url, self.settings.data_path)
+        await self.recording.start()
         try:
             await self.feeds.follow_configured(self.settings.feeds)
         except FeedListDamaged:
@@ -95,7 +96,7 @@ class QABot(commands.Bot):
     async def close(self) -> None:
         await super().close()
         await self.web.close()
-        await self.records.close()
+        await self.recording.close()
         self.content.close()
 
     async def on_ready(self) -> None:

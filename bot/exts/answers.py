@@ -20,6 +20,7 @@ from retrieval.understand import FollowUp, looks_like_question
 from ..asking import Asked, Reply, Via
 from ..fit import CONTENT_LIMIT, escape_markdown, trim
 from ..limits import MAX_QUESTION_CHARS, QuestionTooLong
+from ..member_ids import hashed_id
 from ..render import answered_passage, article_embed
 from ..views import SearchPager
 
@@ -94,13 +95,14 @@ class Answers(commands.Cog):
             via = Via.ANSWER_CHANNEL
         else:
             return None
-        return Asked(message.content, message.author.id, via, self._answer_context(replied))
+        return Asked(message.content, message.author.id, via, self._answer_context(replied),
+                     message.guild.id if message.guild else None, message.channel.id)
 
     async def _reply(self, message: discord.Message, reply: Reply) -> None:
         """Reply, unless the bot is at Discord's global request rate: then drop it rather than be throttled."""
         if not self.bot.limiter.reply_allowed():
-            log.warning("too many replies this second: dropped the reply to message %s from user %s",
-                        message.id, message.author.id)
+            log.warning("too many replies this second: dropped the reply to message %s from member %s",
+                        message.id, hashed_id(message.author.id))
             return
         await message.reply(**reply.parts)
 
@@ -135,7 +137,8 @@ class Answers(commands.Cog):
     @app_commands.describe(question="Your question about the articles")
     async def ask(self, interaction: discord.Interaction,
                   question: app_commands.Range[str, 1, MAX_QUESTION_CHARS]) -> None:
-        reply, deferred = await self._reply_in_time(interaction, Asked(question, interaction.user.id, Via.COMMAND))
+        asked = Asked(question, interaction.user.id, Via.COMMAND, None, interaction.guild_id, interaction.channel_id)
+        reply, deferred = await self._reply_in_time(interaction, asked)
         if reply is not None:  # always, for a command
             await self._respond(interaction, reply, deferred)
 
@@ -184,7 +187,8 @@ class Answers(commands.Cog):
     async def find_answer(self, interaction: discord.Interaction, message: discord.Message) -> None:
         """Context menu: answer someone's message publicly, as a reply to it."""
         replied = await self._replied_to(message)
-        asked = Asked(message.content, interaction.user.id, Via.MENU, self._answer_context(replied))
+        asked = Asked(message.content, interaction.user.id, Via.MENU, self._answer_context(replied),
+                      interaction.guild_id, message.channel.id)
         reply = await self.bot.asking.reply(asked)
         if reply is None:  # never, for the menu
             return

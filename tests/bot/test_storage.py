@@ -130,7 +130,7 @@ async def test_the_bot_answers_with_a_damaged_database(fake_discord, content, ca
                                                     mentions_bot=True)
             answer = await reply_to(fake_discord, asked)
     assert "Igor Shchyogolev" in answer["embeds"][0]["description"]
-    assert not bot.records.recording
+    assert not bot.recording.records.recording
     assert "cannot use the database" in caplog.text and "records no questions" in caplog.text
 
 
