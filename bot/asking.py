@@ -35,6 +35,7 @@ from .render import (
     small_talk_message,
     too_fast_message,
 )
+from .stats import QuestionStats
 from .storage import Outcome
 
 log = logging.getLogger(__name__)
@@ -120,6 +121,7 @@ class Asking:
 
     def __init__(self, content: ContentStore, limiter: QuestionLimiter, k: int, recording: Recording) -> None:
         self.content, self.limiter, self.k, self.recording = content, limiter, k, recording
+        self.stats = QuestionStats()  # outcomes and answer times of the last hour, for /status
 
     async def reply(self, asked: Asked) -> Reply | None:
         """What to send for `asked`; None when nothing should be sent (a non-answer in an answer channel, or a
@@ -150,7 +152,7 @@ class Asking:
             tell = asked.via.interaction or (asked.via.explicit and self.limiter.first_notice(asked.user_id, retry))
             return (Reply(too_fast_message(retry), private=True) if tell else None), Outcome.TOO_FAST, None
         try:
-            answer = await self.content.answer(question, self.k, follow_up=asked.follow_up)
+            answer = await self.stats.timed(self.content.answer(question, self.k, follow_up=asked.follow_up), Busy)
         except Busy as busy:
             return Reply(str(busy), private=True), Outcome.BUSY, None
         except Exception:

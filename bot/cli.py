@@ -1,4 +1,4 @@
-"""`python -m bot`: ask, index, console, run, sync."""
+"""`python -m bot`: ask, why, index, console, run, sync."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
-from retrieval import Answer, Article, ContentError, Library
+from retrieval import Answer, Article, ContentError, Library, explain
 from retrieval.managed import HiddenArticles, HiddenListDamaged, ManagedArticles
 from retrieval.progress import TerminalProgress
 
@@ -109,6 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("-k", type=_positive, default=None, help="how many passages to return (default: top_k setting)")
     ask.add_argument("--json", action="store_true", help="machine-readable output")
 
+    why = commands.add_parser("why", parents=[content],
+                              help="explain the answer to a question: its terms' scores, ranks and the runner-up")
+    why.add_argument("question")
+
     index = commands.add_parser("index", parents=[content], help="load the content and report what was read")
     index.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -122,8 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "ask" and not args.question.strip():
-        parser.error('ask needs a question, e.g. python -m bot ask "Who wrote about Sudan?"')
+    if args.command in ("ask", "why") and not args.question.strip():
+        parser.error(f'{args.command} needs a question, e.g. python -m bot {args.command} "Who wrote about Sudan?"')
     try:
         settings = Settings()
     except ValidationError as exc:
@@ -153,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(_answer_json(answer), ensure_ascii=False, indent=2))
         else:
             console_for(sys.stdout).print(from_discord(render_answer(answer)))
+        return 0
+    if args.command == "why":
+        print("\n".join(explain(library, args.question).lines()))
         return 0
     if args.command == "index":
         if args.json:

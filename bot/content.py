@@ -9,7 +9,8 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from retrieval import Answer, ContentError, Library, LoadReport, RetrievalSettings
@@ -70,6 +71,7 @@ class ReloadResult:
     diff: LibraryDiff
     report: LoadReport
     seconds: float
+    finished_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
 
 class ContentStore:
@@ -87,6 +89,7 @@ class ContentStore:
         self._was_folder: bool | None = None
         self.managed = ManagedArticles(settings.data_path)
         self.hidden = HiddenArticles(settings.data_path)
+        self.last_reload: ReloadResult | None = None  # the last one that succeeded, for /status
 
     @property
     def library(self) -> Library:
@@ -141,7 +144,8 @@ class ContentStore:
             with _no_full_collections():
                 new, diff = await asyncio.to_thread(self._build_and_diff, old)
             self._library = new
-            return ReloadResult(diff=diff, report=new.report, seconds=time.perf_counter() - started)
+            self.last_reload = ReloadResult(diff=diff, report=new.report, seconds=time.perf_counter() - started)
+            return self.last_reload
 
     def _build_and_diff(self, old: Library | None) -> tuple[Library, LibraryDiff]:
         # The diff touches every article: on a large collection that is CPU work for the worker thread too.

@@ -316,13 +316,14 @@ async def test_sync_registers_every_command_with_descriptions(fake_discord, cont
     await _sync(bot, fake_discord.guild.id)
     commands = {c["name"]: c for c in fake_discord.requests_matching("PUT", r"/applications/\d+/guilds/\d+/commands")[
         -1].json}
-    assert set(commands) == {"ask", "search", "article", "reload", "add", "remove", "restore", "feed", "Find answer"}
-    for name in ("ask", "search", "article", "reload", "add", "remove", "restore", "feed"):
+    assert set(commands) == {"ask", "search", "article", "reload", "add", "remove", "restore", "feed", "status",
+                             "Find answer", "Why this answer"}
+    for name in ("ask", "search", "article", "reload", "add", "remove", "restore", "feed", "status"):
         assert commands[name]["description"]
         assert all(option["description"] for option in commands[name].get("options", []))
     assert {sub["name"] for sub in commands["feed"]["options"]} == {"add", "remove", "list"}
     assert all(option["description"] for sub in commands["feed"]["options"] for option in sub.get("options", []))
-    assert commands["Find answer"]["type"] == 3
+    assert commands["Find answer"]["type"] == commands["Why this answer"]["type"] == 3
 
 
 def test_create_bot_touches_no_network_and_asks_only_for_needed_intents(content):

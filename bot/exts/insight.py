@@ -1,0 +1,223 @@
+"""Moderators look inside: "Why this answer" on one of the bot's answers, and /status of the bot.
+
+Both are hidden from members without Manage Server and checked again on every use, and answer privately.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.metadata
+import logging
+import math
+import time
+from collections import OrderedDict
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from retrieval import explain
+from retrieval.store import CURRENT, MANIFEST
+from retrieval.understand import FollowUp
+
+from ..asking import question_of
+from ..content import ReloadResult
+from ..fit import CONTENT_LIMIT, escape_markdown, trim
+from ..render import answered_passage
+from .moderation import refused
+
+if TYPE_CHECKING:
+    from ..client import QABot
+
+log = logging.getLogger(__name__)
+
+NOT_A_MODERATOR = "Only moderators can look inside the bot."
+NOT_AN_ANSWER = "That message isn't one of my answers: *Why this answer* explains the answers I give to questions."
+NO_QUESTION = ("I can't find the question this answer replies to: {why}. "
+               "`python -m bot why \"the question\"` explains any question from the command line.")
+# The commands whose success rebuilt the library: /status names who ran the last one.
+RELOADING_COMMANDS = frozenset({"reload", "add", "remove", "restore", "feed add"})
+# Discord's clock and the bot's may differ by a little: a reload this close before the command still counts.
+CLOCK_SKEW = timedelta(seconds=5)
+# /ask questions remembered for "Why this answer" (Discord keeps no slash command's options with its answer).
+REMEMBERED_QUESTIONS = 10_000
+
+
+class Insight(commands.Cog):
+    def __init__(self, bot: QABot) -> None:
+        self.bot = bot
+        self.started = time.monotonic()
+        self.why_menu = app_commands.guild_only(app_commands.default_permissions(manage_guild=True)(
+            app_commands.ContextMenu(name="Why this answer", callback=self.why_this_answer)))
+        bot.tree.add_command(self.why_menu)
+        self._slash_questions: OrderedDict[int, str] = OrderedDict()
+        self._reloaded_by: tuple[ReloadResult, str] | None = None
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.why_menu.name, type=self.why_menu.type)
+
+    # -- what the answers' questions were ---------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Remember each /ask's question by its interaction id: its answer carries only that id."""
+        data = interaction.data or {}
+        if interaction.type is discord.InteractionType.application_command and data.get("name") == "ask":
+            question = next((o.get("value") for o in data.get("options", []) if o.get("name") == "question"), None)
+            if isinstance(question, str):
+                self._slash_questions[interaction.id] = question
+                while len(self._slash_questions) > REMEMBERED_QUESTIONS:
+                    self._slash_questions.popitem(last=False)
+
+    async def _referenced(self, message: discord.Message) -> discord.Message | None:
+        """The message `message` replies to, as delivered or fetched; None when there is none or it is gone."""
+        reference = message.reference
+        if reference is None or not reference.message_id:
+            return None
+        if isinstance(reference.resolved, discord.Message):
+            return reference.resolved
+        try:
+            return await message.channel.fetch_message(reference.message_id)
+        except discord.HTTPException:
+            return None
+
+    def _is_mine(self, message: discord.Message | None) -> bool:
+        return message is not None and self.bot.user is not None and message.author.id == self.bot.user.id
+
+    async def _question_of(self, answer: discord.Message) -> tuple[str, FollowUp | None]:
+        """The question `answer` answered, and the answer that question replied to; raises LookupError (why)."""
+        metadata = answer.interaction_metadata
+        if answer.reference is None and metadata is not None:
+            if metadata.id in self._slash_questions:
+                return self._slash_questions[metadata.id], None
+            raise LookupError("it answers a command I no longer remember (Discord doesn't keep a command's words, "
+                              "and I forget them when I restart)")
+        asked = await self._referenced(answer)
+        if asked is None:
+            raise LookupError("the message it replies to was deleted, or this message replies to none")
+        question = question_of(asked.content)
+        if not question:
+            raise LookupError("I can't read the text of the message it replies to (deleted, or hidden from me "
+                              "without the message content intent)")
+        replied = await self._referenced(asked)
+        footer = replied.embeds[0].footer.text if self._is_mine(replied) and replied.embeds else None
+        return question, answered_passage(footer)
+
+    # -- Why this answer ---------------------------------------------------------------------------------
+
+    async def why_this_answer(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        if await refused(interaction, NOT_A_MODERATOR):
+            return
+        if not self._is_mine(message):
+            await interaction.response.send_message(NOT_AN_ANSWER, ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            question, follow_up = await self._question_of(message)
+        except LookupError as exc:
+            await interaction.followup.send(NO_QUESTION.format(why=exc), ephemeral=True)
+            return
+        quoted = answered_passage(message.embeds[0].footer.text) if message.embeds else None
+        explanation = await asyncio.to_thread(explain, self.bot.content.library, question, follow_up, quoted=quoted)
+        await interaction.followup.send(code_block(explanation.lines()), ephemeral=True)
+
+    # -- /status ---------------------------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_app_command_completion(self, interaction: discord.Interaction, command: object) -> None:
+        """Note who ran the command that made the last reload (ContentStore knows when, not who)."""
+        reload = self.bot.content.last_reload
+        name = getattr(command, "qualified_name", "")
+        if (reload is not None and name in RELOADING_COMMANDS and reload.finished_at >= interaction.created_at
+                - CLOCK_SKEW and (self._reloaded_by is None or self._reloaded_by[0] is not reload)):
+            self._reloaded_by = (reload, interaction.user.display_name)
+
+    @app_commands.command(name="status", description="Moderators: the bot's version, collection, last reload, "
+                                                     "questions of the last hour and latency.")
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.guild_only()
+    async def status(self, interaction: discord.Interaction) -> None:
+        if await refused(interaction, NOT_A_MODERATOR):
+            return
+        await interaction.response.send_message(trim("\n".join(self._status_lines()), CONTENT_LIMIT),
+                                                ephemeral=True)
+
+    def _status_lines(self) -> list[str]:
+        bot, settings = self.bot, self.bot.settings
+        library = bot.content.library
+        summary = bot.asking.stats.summary()
+        counts = summary.counts
+        latency = f"{bot.latency * 1000:.0f} ms" if math.isfinite(bot.latency) else "not connected"
+        lines = [
+            f"**newsroom-qa-bot {_version()}** \u00b7 up {_ago(time.monotonic() - self.started)} \u00b7 gateway "
+            f"latency {latency}",
+            f"**Collection:** {len(library.articles):,} articles, {len(library.passages):,} passages",
+            f"**Content:** {_path(settings.content_path)} \u00b7 **data:** {_path(settings.data_path)} \u00b7 "
+            f"**index:** {self._index_line()}",
+            f"**Last reload:** {self._reload_line()}",
+            f"**Last hour:** {counts['answered']} answered \u00b7 {counts['declined']} declined \u00b7 "
+            f"{counts['busy']} turned away busy \u00b7 {counts['small_talk']} small talk",
+        ]
+        if summary.p50 is not None and summary.p95 is not None:
+            lines.append(f"**Answer time:** p50 {_ms(summary.p50)} \u00b7 p95 {_ms(summary.p95)}")
+        return lines
+
+    def _index_line(self) -> str:
+        folder = self.bot.settings.index_path
+        if folder is None:
+            return "not saved (built in memory at every start)"
+        try:
+            saved = (folder / CURRENT / MANIFEST).stat().st_mtime
+        except OSError:
+            return f"{_path(folder)}, not saved yet"
+        return f"{_path(folder)}, built {_ago(time.time() - saved)} ago"
+
+    def _reload_line(self) -> str:
+        reload = self.bot.content.last_reload
+        if reload is None:
+            return "none since the bot started"
+        who = self._reloaded_by[1] if self._reloaded_by and self._reloaded_by[0] is reload else None
+        diff = reload.diff
+        changed = ("no article changed" if diff.unchanged else
+                   f"+{len(diff.added)} added, -{len(diff.removed)} removed, ~{len(diff.changed)} changed")
+        ago = _ago((datetime.now(timezone.utc) - reload.finished_at).total_seconds())
+        by = f" by {escape_markdown(who)}" if who else " (not from a command: a scheduled feed poll)"
+        return f"{ago} ago{by}: {changed}; {reload.report.articles:,} articles in {reload.seconds:.1f} s"
+
+
+def code_block(lines: list[str]) -> str:
+    """Lines shown as written, in a code block within a message's limit (a fence inside is broken up)."""
+    text = trim("\n".join(lines).replace("```", "`\u200b``"), CONTENT_LIMIT - 8)
+    return f"```\n{text}\n```"
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("newsroom-qa-bot")
+    except importlib.metadata.PackageNotFoundError:
+        return "(not installed)"
+
+
+def _path(path: object) -> str:
+    return f"`{str(path).replace('`', '')}`"
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def _ago(seconds: float) -> str:
+    """'45 s', '12 min', '3 h', '1 day', '2 days'."""
+    seconds = max(0.0, seconds)
+    if seconds >= 86400:
+        return f"{seconds // 86400:.0f} day" + ("s" if seconds >= 2 * 86400 else "")
+    for unit, size in (("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds // size:.0f} {unit}"
+    return f"{seconds:.0f} s"
+
+
+async def setup(bot: QABot) -> None:
+    await bot.add_cog(Insight(bot))
