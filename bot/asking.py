@@ -13,7 +13,7 @@ import logging
 import re
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import discord
@@ -23,6 +23,7 @@ from retrieval.understand import FollowUp
 
 from .answer_queue import Busy
 from .content import ContentStore
+from .feedback import answer_buttons, has_next
 from .limits import MAX_QUESTION_CHARS, QuestionLimiter, QuestionTooLong
 from .member_ids import hashed_id
 from .recording import Recording
@@ -82,18 +83,20 @@ class Asked:
 
 @dataclass(frozen=True)
 class Reply:
-    """What to send: text and/or an embed. `private`: only the asker needs to see it (ephemeral where the
-    reply is to an interaction; a reply to a message is seen by the channel)."""
+    """What to send: text and/or an embed, and the buttons under it. `private`: only the asker needs to see it
+    (ephemeral where the reply is to an interaction; a reply to a message is seen by the channel)."""
 
     content: str | None = None
     embed: discord.Embed | None = None
     private: bool = False
+    view: discord.ui.View | None = None
 
     @property
     def parts(self) -> dict[str, Any]:
-        """`content` and `embed` as keyword arguments of discord.py's send, reply and edit calls, leaving out
-        what this reply lacks."""
-        return {name: value for name, value in (("content", self.content), ("embed", self.embed)) if value is not None}
+        """`content`, `embed` and `view` as keyword arguments of discord.py's send, reply and edit calls, leaving
+        out what this reply lacks."""
+        parts = (("content", self.content), ("embed", self.embed), ("view", self.view))
+        return {name: value for name, value in parts if value is not None}
 
 
 def question_of(text: str) -> str:
@@ -131,12 +134,17 @@ class Asking:
         if asked.via is Via.MENU:
             question = question[:MAX_QUESTION_CHARS]  # someone else's message: read what a question may hold
         reply, outcome, answer = await self._reply(asked, question)
-        if outcome is not None:
-            self.recording.question(
-                key=secrets.token_hex(6), user_id=asked.user_id, guild_id=asked.guild_id,
-                channel_id=asked.channel_id, via=asked.via.value, question=question, outcome=outcome, answer=answer,
-                answer_ms=(time.perf_counter() - started) * 1000)
-        return reply if (outcome is not None and outcome.answered) or asked.via.explicit else None
+        if outcome is None:
+            return reply
+        key = secrets.token_hex(6)
+        if reply is not None and reply.embed is not None and answer is not None and answer.hits:
+            # A quoted passage gets votes (the key names this question's record) and "More" where its article goes on.
+            reply = replace(reply, view=answer_buttons(key, has_next(answer.hits[0])))
+        self.recording.question(
+            key=key, user_id=asked.user_id, guild_id=asked.guild_id, channel_id=asked.channel_id,
+            via=asked.via.value, question=question, outcome=outcome, answer=answer,
+            answer_ms=(time.perf_counter() - started) * 1000)
+        return reply if outcome.answered or asked.via.explicit else None
 
     async def _reply(self, asked: Asked, question: str) -> tuple[Reply | None, Outcome | None, Answer | None]:
         """The reply, what became of the question (None: nothing was asked) and the answer, when there is one."""

@@ -17,6 +17,7 @@ from .answer_queue import Busy
 from .asking import Asking
 from .content import ContentStore, ReloadFailed
 from .exts import EXTENSIONS
+from .feedback import MoreButton, VoteButton
 from .feeds import FeedPoller
 from .limits import QuestionLimiter, QuestionTooLong
 from .member_ids import hashed_id
@@ -68,6 +69,7 @@ class QABot(commands.Bot):
             log.warning("skipped %s: %s", skipped.path, skipped.reason)
         await self.web.open()
         await self.recording.start()
+        self.add_dynamic_items(VoteButton, MoreButton)  # buttons on answers sent before a restart work too
         try:
             await self.feeds.follow_configured(self.settings.feeds)
         except FeedListDamaged:

@@ -204,7 +204,8 @@ class Answers(commands.Cog):
                 log.info("could not reply to message %s (%s): answering through the interaction", message.id, exc)
         # No permission to reply there, or at the global rate: an interaction response is exempt from it.
         pointed = f"Answer to {message.jump_url}\n{reply.content or ''}"
-        await interaction.response.send_message(**Reply(trim(pointed, CONTENT_LIMIT).strip(), reply.embed).parts)
+        fallback = Reply(trim(pointed, CONTENT_LIMIT).strip(), reply.embed, view=reply.view)
+        await interaction.response.send_message(**fallback.parts)
 
 
 def article_choices(library: Library, current: str) -> list[app_commands.Choice[str]]:
