@@ -1,4 +1,4 @@
-"""`python -m bot`: ask, why, index, console, run, sync."""
+"""`python -m bot`: ask, why, index, insights, console, run, sync."""
 
 from __future__ import annotations
 
@@ -116,11 +116,31 @@ def build_parser() -> argparse.ArgumentParser:
     index = commands.add_parser("index", parents=[content], help="load the content and report what was read")
     index.add_argument("--json", action="store_true", help="machine-readable output")
 
+    insights = commands.add_parser("insights", help="what members asked lately, and the answers voted down most")
+    insights.add_argument("--days", type=_positive, default=7, help="how many days back (default: 7)")
+    insights.add_argument("--json", action="store_true", help="machine-readable output")
+
     commands.add_parser("console", parents=[content], help="answer questions typed on standard input")
     commands.add_parser("run", help="connect to Discord (falls back to the console without a token)")
     sync = commands.add_parser("sync", help="register the slash commands with Discord")
     sync.add_argument("--guild", type=int, help="sync to one server (instant) instead of globally")
     return parser
+
+
+def _insights(settings: Settings, days: int, as_json: bool) -> int:
+    from . import insights
+    from .storage import DatabaseTooNew
+
+    try:
+        report = insights.read(settings.database_url, settings.data_path, days)
+    except DatabaseTooNew as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if report is None:
+        print("error: the database cannot be read (see above)", file=sys.stderr)
+        return 1
+    print(json.dumps(report, ensure_ascii=False, indent=2) if as_json else "\n".join(insights.lines(report)))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
             from .client import run_discord
 
             return run_discord(settings, sync_only=args.command == "sync", sync_guild=getattr(args, "guild", None))
+        if args.command == "insights":
+            return _insights(settings, args.days, args.json)
         if args.command == "sync":
             print("sync needs a bot token: set DISCORD_TOKEN in the environment or .env", file=sys.stderr)
             return 2

@@ -1,0 +1,42 @@
+"""`python -m bot insights`: the period's questions by outcome and the answers voted 👎 most, from the database."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import replace
+from datetime import timedelta
+
+from bot.cli import main
+from bot.recording import utc_now
+from bot.storage import DOWN, Outcome
+from bot.storage.sql import SqlRecords, database_url
+from tests.bot.test_storage import question, vote
+from tests.conftest import ROOT
+
+
+async def _fill(data) -> None:
+    records = await SqlRecords.open(database_url(None, data))
+    now = utc_now()
+    await records.add_questions([replace(question("q1"), asked_at=now),
+                                 replace(question("q2", Outcome.DECLINED, "sourdough?"), asked_at=now),
+                                 replace(question("q3", Outcome.BUSY), asked_at=now),
+                                 replace(question("q4", Outcome.DECLINED), asked_at=now - timedelta(days=30))])
+    await records.vote(replace(vote("k-a", DOWN), voted_at=now))
+    await records.close()
+
+
+def test_insights_prints_the_periods_questions_and_the_most_voted_down_answers(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BOT_CONFIG", str(ROOT / "config" / "settings.toml"))
+    monkeypatch.setenv("DATA_PATH", str(tmp_path / "data"))
+    asyncio.run(_fill(tmp_path / "data"))
+    assert main(["insights", "--days", "7", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["asked"], report["answered"], report["declined"], report["busy"]) == (3, 1, 1, 1)
+    assert report["most_voted_down"] == [{"article_id": "why-russia-and-china-see-eye-to-eye-on-cyber-security",
+                                          "passage": 2, "down": 1, "up": 0, "question": "who signed it?"}]
+    assert main(["insights"]) == 0
+    text = capsys.readouterr().out
+    assert "Last 7 days: 3 questions asked, 1 answered, 1 declined, 1 turned away busy" in text
+    assert "1 \N{THUMBS DOWN SIGN} 0 \N{THUMBS UP SIGN}  why-russia-and-china-see-eye-to-eye-on-cyber-security, passage 2" in text
