@@ -128,11 +128,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _insights(settings: Settings, days: int, as_json: bool) -> int:
+    from retrieval import Analyzer
+    from retrieval.gaps import question_terms
+
     from . import insights
     from .storage import DatabaseTooNew
 
     try:
-        report = insights.read(settings.database_url, settings.data_path, days)
+        report = insights.read(settings.database_url, settings.data_path, days,
+                               question_terms(Analyzer(settings.retrieval.analyzer)))
     except DatabaseTooNew as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

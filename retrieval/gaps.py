@@ -12,6 +12,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from .analyzer import Analyzer
+from .understand import understand
+
 SIMILAR = 0.5
 
 
@@ -24,6 +27,11 @@ class Gap:
     count: int
     questions: tuple[str, ...]
     terms: tuple[str, ...]
+
+
+def question_terms(analyzer: Analyzer) -> Callable[[str], list[str]]:
+    """What a question searches, as the index's terms: its subject without the chat around it, analyzed."""
+    return lambda question: analyzer(understand(question).search)
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:

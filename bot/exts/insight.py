@@ -1,4 +1,5 @@
-"""Moderators look inside: "Why this answer" on one of the bot's answers, and /status of the bot.
+"""Moderators look inside: "Why this answer" on one of the bot's answers, /status of the bot, and /insights
+into what members asked (the report is built in `bot.insights`; this only shows it).
 
 Both are hidden from members without Manage Server and checked again on every use, and answer privately.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.metadata
+import io
 import logging
 import math
 import time
@@ -19,12 +21,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from retrieval import explain
+from retrieval.gaps import question_terms
 from retrieval.store import CURRENT, MANIFEST
 from retrieval.understand import FollowUp
 
+from .. import insights
 from ..asking import question_of
 from ..content import ReloadResult
-from ..fit import CONTENT_LIMIT, escape_markdown, trim
+from ..fit import CONTENT_LIMIT, EMBED_DESCRIPTION_LIMIT, escape_markdown, trim
 from ..render import answered_passage
 from .moderation import refused
 
@@ -34,6 +38,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NOT_A_MODERATOR = "Only moderators can look inside the bot."
+NOT_RECORDING = ("I keep no record of questions here (`record_questions` is off, or the database cannot be "
+                 "used: see the bot's log), so there is nothing to report.")
 NOT_AN_ANSWER = "That message isn't one of my answers: *Why this answer* explains the answers I give to questions."
 NO_QUESTION = ("I can't find the question this answer replies to: {why}. "
                "`python -m bot why \"the question\"` explains any question from the command line.")
@@ -164,6 +170,39 @@ class Insight(commands.Cog):
             lines.append(f"**Answer time:** p50 {_ms(summary.p50)} \u00b7 p95 {_ms(summary.p95)}")
         return lines
 
+    # -- /insights -------------------------------------------------------------------------------------------
+
+    @app_commands.command(name="insights", description="Moderators: what members asked lately, what went "
+                                                       "unanswered, the answers voted down and quoted most.")
+    @app_commands.describe(days="How many days back (default 7)",
+                           export="Attach the period's questions as a CSV file")
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.guild_only()
+    async def insights(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 7,
+                       export: bool = False) -> None:
+        if await refused(interaction, NOT_A_MODERATOR):
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        records = self.bot.recording.records
+        if not records.recording:
+            await interaction.followup.send(NOT_RECORDING, ephemeral=True)
+            return
+        await self.bot.recording.flush()  # the questions of the last second too
+        library = self.bot.content.library
+        report = await insights.gather(records, days, question_terms(library.analyzer),
+                                       lambda article_id: getattr(library.articles.get(article_id), "title", None))
+        embed = discord.Embed(title=f"Insights: the last {days} day" + ("s" if days > 1 else ""),
+                              description=code_block(insights.lines(report), EMBED_DESCRIPTION_LIMIT))
+        if not export:
+            await interaction.followup.send(embed=embed, ephemeral=True)
+            return
+        data, rows = await insights.export(records, days)
+        embed.set_footer(text=f"questions.csv: {rows:,} question(s), oldest first"
+                              + (f" (the first {rows:,} only)" if rows >= insights.EXPORT_ROWS else "")
+                              + "; members are keyed hashes, never ids")
+        await interaction.followup.send(embed=embed, ephemeral=True,
+                                        file=discord.File(io.BytesIO(data), f"questions-{days}d.csv"))
+
     def _index_line(self) -> str:
         folder = self.bot.settings.index_path
         if folder is None:
@@ -187,9 +226,10 @@ class Insight(commands.Cog):
         return f"{ago} ago{by}: {changed}; {reload.report.articles:,} articles in {reload.seconds:.1f} s"
 
 
-def code_block(lines: list[str]) -> str:
-    """Lines shown as written, in a code block within a message's limit (a fence inside is broken up)."""
-    text = trim("\n".join(lines).replace("```", "`\u200b``"), CONTENT_LIMIT - 8)
+def code_block(lines: list[str], limit: int = CONTENT_LIMIT) -> str:
+    """Lines shown as written, in a code block within `limit` (a message's by default; a fence inside is
+    broken up)."""
+    text = trim("\n".join(lines).replace("```", "`\u200b``"), limit - 8)
     return f"```\n{text}\n```"
 
 

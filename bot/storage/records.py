@@ -128,6 +128,10 @@ class Records(Protocol):
         """(article id, times quoted), most first."""
         ...
 
+    async def questions_since(self, since: datetime, limit: int) -> list[QuestionRecord]:
+        """The questions asked since `since`, oldest first, at most `limit` (the export of a period)."""
+        ...
+
     async def forget_before(self, when: datetime) -> int:
         """Delete the questions and votes older than `when`; how many were deleted."""
         ...
@@ -159,6 +163,9 @@ class NullRecords:
         return []
 
     async def most_quoted(self, since: datetime, limit: int) -> list[tuple[str, int]]:
+        return []
+
+    async def questions_since(self, since: datetime, limit: int) -> list[QuestionRecord]:
         return []
 
     async def forget_before(self, when: datetime) -> int:

@@ -7,6 +7,7 @@ Every query runs on the driver's own thread (aiosqlite, asyncpg), never on the e
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -149,6 +150,15 @@ class SqlRecords:
                  .group_by(questions.c.article_id).order_by(times.desc()).limit(limit))
         async with self.engine.connect() as connection:
             return [(article, count) for article, count in (await connection.execute(query)).all()]
+
+    async def questions_since(self, since: datetime, limit: int) -> list[QuestionRecord]:
+        fields = [questions.c[f.name] for f in dataclasses.fields(QuestionRecord)]
+        query = (select(*fields).where(questions.c.asked_at >= since)
+                 .order_by(questions.c.asked_at, questions.c.id).limit(limit))
+        async with self.engine.connect() as connection:
+            rows = (await connection.execute(query)).mappings().all()
+        return [QuestionRecord(**(dict(row) | {"outcome": Outcome(row["outcome"])})) for row in rows
+                if row["outcome"] in Outcome._value2member_map_]
 
     async def forget_before(self, when: datetime) -> int:
         async with self.engine.begin() as connection:

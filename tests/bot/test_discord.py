@@ -317,8 +317,8 @@ async def test_sync_registers_every_command_with_descriptions(fake_discord, cont
     commands = {c["name"]: c for c in fake_discord.requests_matching("PUT", r"/applications/\d+/guilds/\d+/commands")[
         -1].json}
     assert set(commands) == {"ask", "search", "article", "reload", "add", "remove", "restore", "feed", "status",
-                             "Find answer", "Why this answer"}
-    for name in ("ask", "search", "article", "reload", "add", "remove", "restore", "feed", "status"):
+                             "insights", "Find answer", "Why this answer"}
+    for name in ("ask", "search", "article", "reload", "add", "remove", "restore", "feed", "status", "insights"):
         assert commands[name]["description"]
         assert all(option["description"] for option in commands[name].get("options", []))
     assert {sub["name"] for sub in commands["feed"]["options"]} == {"add", "remove", "list"}

@@ -35,8 +35,14 @@ def test_insights_prints_the_periods_questions_and_the_most_voted_down_answers(c
     report = json.loads(capsys.readouterr().out)
     assert (report["asked"], report["answered"], report["declined"], report["busy"]) == (3, 1, 1, 1)
     assert report["most_voted_down"] == [{"article_id": "why-russia-and-china-see-eye-to-eye-on-cyber-security",
-                                          "passage": 2, "down": 1, "up": 0, "question": "who signed it?"}]
+                                          "title": None, "passage": 2, "down": 1, "up": 0,
+                                          "question": "who signed it?"}]
+    assert report["gaps"] == [{"count": 1, "example": "sourdough?", "terms": ["sourdough"]}]
+    assert report["most_quoted"] == [{"article_id": "why-russia-and-china-see-eye-to-eye-on-cyber-security",
+                                      "title": None, "times": 1}]
     assert main(["insights"]) == 0
     text = capsys.readouterr().out
     assert "Last 7 days: 3 questions asked, 1 answered, 1 declined, 1 turned away busy" in text
+    assert "Declined, by what they ask (the content gaps):\n    1 \u00d7 sourdough?\n" in text
+    assert "Articles quoted most:\n    1 \u00d7 why-russia-and-china-see-eye-to-eye-on-cyber-security" in text
     assert "1 \N{THUMBS DOWN SIGN} 0 \N{THUMBS UP SIGN}  why-russia-and-china-see-eye-to-eye-on-cyber-security, passage 2" in text

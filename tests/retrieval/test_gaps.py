@@ -4,14 +4,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from retrieval import Analyzer
-from retrieval.gaps import group_questions, jaccard
-from retrieval.understand import understand
+from retrieval.gaps import group_questions, jaccard, question_terms
 
-analyze = Analyzer()
-
-
-def terms(question: str) -> list[str]:
-    return analyze(understand(question).search)
+terms = question_terms(Analyzer())
 
 
 def test_similar_questions_merge_and_different_ones_do_not():
