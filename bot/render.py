@@ -157,6 +157,25 @@ def answered_passage(footer: str | None) -> FollowUp | None:
     return FollowUp(article_id=unquote(match[3]), passage=int(match[1]) - 1)
 
 
+# A public /ask answer names its question above the embed ("Asked: ..."): members see what was asked (Discord
+# shows a command's name, not its words), and "Why this answer" reads it back after a restart.
+ASKED = "Asked: "
+EMBED_AUTHOR_LIMIT = 256
+
+
+def show_question(embed: discord.Embed, question: str) -> None:
+    """Name `question` on the answer's embed, when it fits whole (a cut question would be explained wrongly)."""
+    line = ASKED + " ".join(question.split())
+    if len(line) <= EMBED_AUTHOR_LIMIT and len(embed) + len(line) <= EMBED_TOTAL_LIMIT:
+        embed.set_author(name=line)
+
+
+def shown_question(embed: discord.Embed) -> str | None:
+    """The question `show_question` named on `embed`; None when it names none."""
+    name = embed.author.name or ""
+    return name[len(ASKED):] if name.startswith(ASKED) and len(name) > len(ASKED) else None
+
+
 def answer_embed(hit: Hit) -> discord.Embed:
     """The answer as an embed: quote in the description, the article as title (a link when it has a url)."""
     embed = discord.Embed(title=trim(title_of(hit.article), EMBED_TITLE_LIMIT), url=hit.article.url or None)

@@ -21,7 +21,7 @@ from ..asking import Asked, Reply, Via
 from ..fit import CONTENT_LIMIT, escape_markdown, trim
 from ..limits import MAX_QUESTION_CHARS, QuestionTooLong
 from ..member_ids import hashed_id
-from ..render import answered_passage, article_embed
+from ..render import answered_passage, article_embed, show_question
 from ..views import SearchPager
 
 if TYPE_CHECKING:
@@ -139,6 +139,8 @@ class Answers(commands.Cog):
                   question: app_commands.Range[str, 1, MAX_QUESTION_CHARS]) -> None:
         asked = Asked(question, interaction.user.id, Via.COMMAND, None, interaction.guild_id, interaction.channel_id)
         reply, deferred = await self._reply_in_time(interaction, asked)
+        if reply is not None and not reply.private and reply.embed is not None:
+            show_question(reply.embed, question)
         if reply is not None:  # always, for a command
             await self._respond(interaction, reply, deferred)
 

@@ -29,7 +29,7 @@ from .. import insights
 from ..asking import question_of
 from ..content import ReloadResult
 from ..fit import CONTENT_LIMIT, EMBED_DESCRIPTION_LIMIT, escape_markdown, trim
-from ..render import answered_passage
+from ..render import answered_passage, shown_question
 from .moderation import refused
 
 if TYPE_CHECKING:
@@ -98,8 +98,12 @@ class Insight(commands.Cog):
         if answer.reference is None and metadata is not None:
             if metadata.id in self._slash_questions:
                 return self._slash_questions[metadata.id], None
-            raise LookupError("it answers a command I no longer remember (Discord doesn't keep a command's words, "
-                              "and I forget them when I restart)")
+            shown = shown_question(answer.embeds[0]) if answer.embeds else None
+            if shown is not None:
+                return shown, None
+            raise LookupError("it answers a command whose question it doesn't show (too long to show whole), and "
+                              "I no longer remember it (Discord doesn't keep a command's words, and I forget them "
+                              "when I restart)")
         asked = await self._referenced(answer)
         if asked is None:
             raise LookupError("the message it replies to was deleted, or this message replies to none")

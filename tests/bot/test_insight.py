@@ -60,14 +60,20 @@ async def test_why_this_answer_explains_an_ask_answer_and_a_follow_up(fake_disco
     assert "arrest" in why_follow["content"]
 
 
-async def test_an_ask_answer_from_before_a_restart_says_its_question_is_unknown(fake_discord, content):
+async def test_an_ask_answer_from_before_a_restart_is_explained_from_the_question_it_shows(fake_discord, content):
+    long_q = BASHIR_Q + " I mean" + " really" * 40 + "?"  # too long to show whole on the answer
     async with running(fake_discord, content):
         public = await (await fake_discord.invoke_slash("ask", {"question": BASHIR_Q})).answer()
+        unshown = await (await fake_discord.invoke_slash("ask", {"question": long_q})).answer()
     async with running(fake_discord, content):
         why = await (await fake_discord.invoke_message_command(WHY, public, user=fake_discord.admin)).answer()
-    assert why["flags"] & EPHEMERAL
-    assert why["content"].startswith("I can't find the question this answer replies to")
-    assert "I forget them when I restart" in why["content"] and "python -m bot why" in why["content"]
+        unknown = await (await fake_discord.invoke_message_command(WHY, unshown, user=fake_discord.admin)).answer()
+    assert public["embeds"][0]["author"]["name"] == f"Asked: {BASHIR_Q}"
+    assert why["flags"] & EPHEMERAL and f"Question: {BASHIR_Q}" in why["content"] and "BM25 score" in why["content"]
+    assert "author" not in unshown["embeds"][0]
+    assert unknown["flags"] & EPHEMERAL
+    assert unknown["content"].startswith("I can't find the question this answer replies to")
+    assert "I forget them when I restart" in unknown["content"] and "python -m bot why" in unknown["content"]
 
 
 async def test_an_answer_to_a_mention_is_explained_after_a_restart(fake_discord, content):
