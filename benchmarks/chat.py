@@ -162,7 +162,7 @@ def ask(library: Library, message: str) -> Asked:
     documents = list(dict.fromkeys(hit.article.id for hit in answer.hits))
     violations = 0
     if answer.kind == "passage" and answer.hits:
-        violations = rare_word_violations(library, understand(message).search, answer.hits)
+        violations = rare_word_violations(library, library.spelled(understand(message).search), answer.hits)
     return Asked(documents, answer.no_answer, answer.kind, violations)
 
 

@@ -132,7 +132,7 @@ def explain(library: Library, question: str, follow_up: FollowUp | None = None, 
     asked = understand(question, follow_up)
     # Enough hits to see every re-ranked passage: the order of the first few does not depend on k.
     answer = library.answer(question, max(library.settings.rerank.depth, 2), follow_up)
-    searched = asked.search or question
+    searched = library.spelled(asked.search) if asked.search else question
     bm25 = _Bm25Ranks(library, library.analyzer(searched) if asked.kind != "small_talk" else [])
     order = [(h.article.id, h.passage.ordinal) for h in answer.hits]
 

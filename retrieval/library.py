@@ -21,6 +21,7 @@ from .question import Question
 from .rerank import rerank
 from .settings import RetrievalSettings
 from .sentences import analyzed_sentences
+from .spelling import spelled
 from .store import IndexCache, StoredLibrary, index_settings
 from .understand import FollowUp, understand
 
@@ -195,7 +196,8 @@ class Library:
         return self.passage_answer(question, asked.search, k)
 
     def passage_answer(self, question: str, search: str, k: int) -> Answer:
-        """The passages that answer `search` (the question without its chat), best first."""
+        """The passages that answer `search` (the question without its chat, its typos read through), best first."""
+        search = self.spelled(search)
         terms = self.analyzer(search)
         # Every passage sharing a term with the question, even at a score <= 0: in a collection of one or
         # two passages rank-bm25 floors every idf below zero, and those passages are still the answer.
@@ -203,6 +205,10 @@ class Library:
         query = Question(terms, self._weights(terms))
         order = rerank(self, self.settings.rerank, query, ids, scores)[:k]
         return self._answer(question, search, [ids[n] for n in order], [scores[n] for n in order])
+
+    def spelled(self, text: str) -> str:
+        """`text` with its typos read through (`spelling.spelled`): what a question's passages are searched by."""
+        return spelled(text, self.analyzer, self.index)
 
     def _follow_up_answer(self, question: str, search: str, k: int, follow_up: FollowUp) -> Answer:
         """A reply that leans on an answer ("and what did they sign before that?"), searched in its article.

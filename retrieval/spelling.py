@@ -1,0 +1,52 @@
+"""Typos in a question: a word the collection never saw, one edit from a word it holds, is read as that word.
+
+"Where did Moncalm slip away to attack?" finds nothing in a collection that says "Montcalm" unless the typo
+is read through. One edit (a letter deleted, inserted, replaced, or two side by side swapped, the
+first letter kept) on words of five letters or more: shorter ones have too many neighbours to guess from.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .analyzer import Analyzer
+from .bm25 import BM25Index
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_WORD = re.compile(r"[A-Za-z]{5,}")
+
+
+def _one_edit(word: str) -> set[str]:
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return ({a + b[1:] for a, b in splits if b}
+            | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+            | {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+            | {a + c + b for a, b in splits for c in _LETTERS})
+
+
+def spelled(text: str, analyzer: Analyzer, index: BM25Index) -> str:
+    """`text` with each word the index never saw replaced by the commonest indexed word one edit away, if any
+    (capitalized as the word was). Every other character stays as written."""
+    vocabulary, df = index.vocabulary, index.arrays.df
+
+    def fixed(found: re.Match[str]) -> str:
+        word = found.group()
+        terms = analyzer(word)
+        if len(terms) != 1 or terms[0] in vocabulary:
+            return word
+        lower = word.lower()
+        # Typists rarely get a word's first letter wrong, and a neighbour that starts differently is more
+        # often another word ("bread" is not a typo of "read") than the word meant.
+        candidates = sorted(c for c in _one_edit(lower) if c[:1] == lower[:1])
+        best, best_df = None, 0
+        for candidate, term in zip(candidates, analyzer.stem(candidates)):
+            known = vocabulary.get(term)
+            # Stemmed alone, a stopword ("should" of "sould") may look indexed: only a word that the analyzer
+            # itself turns into that term counts.
+            if known is not None and int(df[known]) > best_df and analyzer(candidate) == [term]:
+                best, best_df = candidate, int(df[known])
+        if best is None:
+            return word
+        return best.capitalize() if word[0].isupper() else best
+
+    return _WORD.sub(fixed, text)
