@@ -195,8 +195,11 @@ class Insight(commands.Cog):
         library = self.bot.content.library
         report = await insights.gather(records, days, question_terms(library.analyzer),
                                        lambda article_id: getattr(library.articles.get(article_id), "title", None))
+        # Votes are kept with record_questions off; the questions asked since it was turned off are not.
+        off = [] if self.bot.settings.record_questions else [
+            "record_questions is off: questions asked since then are not counted here (votes are)."]
         embed = discord.Embed(title=f"Insights: the last {days} day" + ("s" if days > 1 else ""),
-                              description=code_block(insights.lines(report), EMBED_DESCRIPTION_LIMIT))
+                              description=code_block(off + insights.lines(report), EMBED_DESCRIPTION_LIMIT))
         if not export:
             await interaction.followup.send(embed=embed, ephemeral=True)
             return

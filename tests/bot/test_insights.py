@@ -64,3 +64,11 @@ async def test_insights_without_a_usable_database_says_so(fake_discord, content)
     async with running(fake_discord, content):
         reply = await (await fake_discord.invoke_slash("insights", user=fake_discord.admin)).answer()
     assert reply["flags"] & EPHEMERAL and reply["content"].startswith("I keep no record of questions here")
+
+
+async def test_insights_says_when_questions_are_not_being_recorded(fake_discord, content):
+    async with running(fake_discord, content, record_questions=False):
+        await (await fake_discord.invoke_slash("ask", {"question": SOURDOUGH_Q})).answer()
+        reply = await (await fake_discord.invoke_slash("insights", {}, user=fake_discord.moderator)).answer()
+    text = reply["embeds"][0]["description"]
+    assert text.startswith("```\nrecord_questions is off") and "0 questions asked" in text
