@@ -135,8 +135,15 @@ def _insights(settings: Settings, days: int, as_json: bool) -> int:
     from .storage import DatabaseTooNew
 
     try:
+        # The articles' titles, from the collection as the bot serves it (its saved index loads in a second).
+        library = _load(settings, None, quiet=True)
+        titles = lambda article_id: getattr(library.articles.get(article_id), "title", None)  # noqa: E731
+    except (ContentError, OSError) as exc:
+        log.warning("articles shown by id: the content cannot be read (%s)", exc)
+        titles = lambda _: None  # noqa: E731
+    try:
         report = insights.read(settings.database_url, settings.data_path, days,
-                               question_terms(Analyzer(settings.retrieval.analyzer)))
+                               question_terms(Analyzer(settings.retrieval.analyzer)), titles)
     except DatabaseTooNew as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

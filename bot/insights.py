@@ -108,13 +108,14 @@ async def export(records: Records, days: float) -> tuple[bytes, int]:
     return await asyncio.to_thread(to_csv, rows), len(rows)
 
 
-def read(database_url: str | None, data_path: Path, days: float, terms: Terms) -> dict[str, Any] | None:
+def read(database_url: str | None, data_path: Path, days: float, terms: Terms,
+         titles: Titles = lambda _: None) -> dict[str, Any] | None:
     """The report from the bot's database; None when it cannot be read (the reason is logged)."""
 
     async def run() -> dict[str, Any] | None:
         records = await open_records(database_url, data_path)
         try:
-            return await gather(records, days, terms) if records.recording else None
+            return await gather(records, days, terms, titles) if records.recording else None
         finally:
             await records.close()
 

@@ -12,6 +12,7 @@ from bot.recording import utc_now
 from bot.storage import DOWN, Outcome
 from bot.storage.sql import SqlRecords, database_url
 from tests.bot.test_storage import question, vote
+from tests.bot.test_discord import RUSSIA
 from tests.conftest import ROOT
 
 
@@ -30,19 +31,30 @@ def test_insights_prints_the_periods_questions_and_the_most_voted_down_answers(c
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("BOT_CONFIG", str(ROOT / "config" / "settings.toml"))
     monkeypatch.setenv("DATA_PATH", str(tmp_path / "data"))
+    monkeypatch.setenv("CONTENT_PATH", str(ROOT / "seeds"))
     asyncio.run(_fill(tmp_path / "data"))
     assert main(["insights", "--days", "7", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert (report["asked"], report["answered"], report["declined"], report["busy"]) == (3, 1, 1, 1)
     assert report["most_voted_down"] == [{"article_id": "why-russia-and-china-see-eye-to-eye-on-cyber-security",
-                                          "title": None, "passage": 2, "down": 1, "up": 0,
+                                          "title": RUSSIA, "passage": 2, "down": 1, "up": 0,
                                           "question": "who signed it?"}]
     assert report["gaps"] == [{"count": 1, "example": "sourdough?", "terms": ["sourdough"]}]
     assert report["most_quoted"] == [{"article_id": "why-russia-and-china-see-eye-to-eye-on-cyber-security",
-                                      "title": None, "times": 1}]
+                                      "title": RUSSIA, "times": 1}]
     assert main(["insights"]) == 0
     text = capsys.readouterr().out
     assert "Last 7 days: 3 questions asked, 1 answered, 1 declined, 1 turned away busy" in text
     assert "Declined, by what they ask (the content gaps):\n    1 \u00d7 sourdough?\n" in text
-    assert "Articles quoted most:\n    1 \u00d7 why-russia-and-china-see-eye-to-eye-on-cyber-security" in text
-    assert "1 \N{THUMBS DOWN SIGN} 0 \N{THUMBS UP SIGN}  why-russia-and-china-see-eye-to-eye-on-cyber-security, passage 2" in text
+    assert f"Articles quoted most:\n    1 \u00d7 {RUSSIA}" in text
+    assert f"1 \N{THUMBS DOWN SIGN} 0 \N{THUMBS UP SIGN}  {RUSSIA}, passage 2" in text
+
+
+def test_insights_names_articles_by_id_when_the_content_cannot_be_read(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BOT_CONFIG", str(ROOT / "config" / "settings.toml"))
+    monkeypatch.setenv("DATA_PATH", str(tmp_path / "data"))
+    monkeypatch.setenv("CONTENT_PATH", str(tmp_path / "gone"))
+    asyncio.run(_fill(tmp_path / "data"))
+    assert main(["insights"]) == 0
+    assert "Articles quoted most:\n    1 \u00d7 why-russia-and-china-see-eye-to-eye-on-cyber-security" in capsys.readouterr().out
