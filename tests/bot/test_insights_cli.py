@@ -27,12 +27,17 @@ async def _fill(data) -> None:
     await records.close()
 
 
-def test_insights_prints_the_periods_questions_and_the_most_voted_down_answers(capsys, monkeypatch, tmp_path):
+def _recorded(monkeypatch, tmp_path, content) -> None:
+    """A bot's settings in `tmp_path`, its database holding `_fill`'s records, its content at `content`."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("BOT_CONFIG", str(ROOT / "config" / "settings.toml"))
     monkeypatch.setenv("DATA_PATH", str(tmp_path / "data"))
-    monkeypatch.setenv("CONTENT_PATH", str(ROOT / "seeds"))
+    monkeypatch.setenv("CONTENT_PATH", str(content))
     asyncio.run(_fill(tmp_path / "data"))
+
+
+def test_insights_prints_the_periods_questions_and_the_most_voted_down_answers(capsys, monkeypatch, tmp_path):
+    _recorded(monkeypatch, tmp_path, content=ROOT / "seeds")
     assert main(["insights", "--days", "7", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert (report["asked"], report["answered"], report["declined"], report["busy"]) == (3, 1, 1, 1)
@@ -51,10 +56,6 @@ def test_insights_prints_the_periods_questions_and_the_most_voted_down_answers(c
 
 
 def test_insights_names_articles_by_id_when_the_content_cannot_be_read(capsys, monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("BOT_CONFIG", str(ROOT / "config" / "settings.toml"))
-    monkeypatch.setenv("DATA_PATH", str(tmp_path / "data"))
-    monkeypatch.setenv("CONTENT_PATH", str(tmp_path / "gone"))
-    asyncio.run(_fill(tmp_path / "data"))
+    _recorded(monkeypatch, tmp_path, content=tmp_path / "gone")
     assert main(["insights"]) == 0
     assert "Articles quoted most:\n    1 \u00d7 why-russia-and-china-see-eye-to-eye-on-cyber-security" in capsys.readouterr().out
