@@ -7,6 +7,7 @@ Like /reload, the group is hidden from members without Manage Server and checked
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import discord
@@ -70,36 +71,37 @@ class Feeds(commands.Cog):
                     f"{escaped_fit(str(exc), 500)}")
         return f" Now answering from {len(self.bot.content.library.articles)} articles."
 
+    async def _changed(self, interaction: discord.Interaction, url: str,
+                       change: Callable[[], Awaitable[str]]) -> None:
+        """Check the moderator, defer privately, make `change()` and tell its message (or why it was refused)."""
+        if await refused(interaction, NOT_A_MODERATOR):
+            return
+        command = interaction.command.qualified_name if interaction.command else "feed"
+        log.info("/%s of %s by %s", command, url, hashed_id(interaction.user.id))
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            text = await change()
+        except FeedRefused as exc:
+            text = escaped_fit(str(exc), CONTENT_LIMIT)
+        await interaction.followup.send(trim(text, CONTENT_LIMIT), ephemeral=True)
+
     @feed.command(name="add", description="Moderators: follow a feed; its new entries' articles are added.")
     @app_commands.describe(url="The feed's link (RSS or Atom, http or https)")
     async def add(self, interaction: discord.Interaction, url: app_commands.Range[str, 1, 2000]) -> None:
-        if await refused(interaction, NOT_A_MODERATOR):
-            return
-        log.info("/feed add of %s by %s", url, hashed_id(interaction.user.id))
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
+        async def follow() -> str:
             poll = await self.bot.feeds.follow(url, added_by=interaction.user.name)
-        except FeedRefused as exc:
-            text = escaped_fit(str(exc), CONTENT_LIMIT)
-        else:
-            text = f"Following <{trim(poll.url, 300)}>: {poll_outcome(poll)}." + await self.rebuilt([poll])
-        await interaction.followup.send(trim(text, CONTENT_LIMIT), ephemeral=True)
+            return f"Following <{trim(poll.url, 300)}>: {poll_outcome(poll)}." + await self.rebuilt([poll])
+
+        await self._changed(interaction, url, follow)
 
     @feed.command(name="remove", description="Moderators: stop following a feed (what it added stays).")
     @app_commands.describe(url="Start typing the feed's link")
     async def remove(self, interaction: discord.Interaction, url: app_commands.Range[str, 1, 2000]) -> None:
-        if await refused(interaction, NOT_A_MODERATOR):
-            return
-        log.info("/feed remove of %s by %s", url, hashed_id(interaction.user.id))
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
+        async def unfollow() -> str:
             feed = await self.bot.feeds.unfollow(url)
-        except FeedRefused as exc:
-            text = escaped_fit(str(exc), CONTENT_LIMIT)
-        else:
-            text = (f"No longer following <{trim(feed.url, 300)}>. The articles it added stay: /remove removes "
-                    "one.")
-        await interaction.followup.send(text, ephemeral=True)
+            return f"No longer following <{trim(feed.url, 300)}>. The articles it added stay: /remove removes one."
+
+        await self._changed(interaction, url, unfollow)
 
     @remove.autocomplete("url")
     async def remove_autocomplete(self, interaction: discord.Interaction,
