@@ -4,12 +4,13 @@
 `schema_version`. At start-up `migrate` runs the missing steps, each in its own transaction with its version
 bump, so a newer bot opens an older database, and a database newer than the code is refused (`DatabaseTooNew`)
 rather than written in a shape the code does not know. Only portable SQLAlchemy Core here: the same steps build
-a PostgreSQL database.
+a PostgreSQL database, where processes starting together take turns to migrate.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from sqlalchemy import (
     BigInteger, Column, Connection, DateTime, Float, Integer, MetaData, SmallInteger, String, Table, Text,
@@ -81,14 +82,37 @@ def current_version(connection: Connection) -> int:
     return connection.execute(select(func.max(schema_version.c.version))).scalar_one_or_none() or 0
 
 
+# PostgreSQL's advisory lock taken while migrating: any number, the same in every version of the bot.
+MIGRATION_LOCK = 0x6E657773_71610001
+
+
+@contextmanager
+def _one_migrator(connection: Connection) -> Iterator[None]:
+    """Bot processes that start together on one PostgreSQL database would each create the tables, and all but one
+    fail: the first migrates while the others wait, then find it done. A SQLite file has one writer anyway."""
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    # A session lock: it outlives the commits between steps.
+    connection.execute(select(func.pg_advisory_lock(MIGRATION_LOCK)))
+    try:
+        yield
+    except BaseException:
+        # Closing the connection releases the lock, whatever state the failure left the connection in.
+        connection.invalidate()
+        raise
+    connection.execute(select(func.pg_advisory_unlock(MIGRATION_LOCK)))
+
+
 def migrate(connection: Connection, where: str, migrations: Sequence[Migration] = MIGRATIONS) -> int:
     """Bring the database up to `len(migrations)`; its version before. Commits after each step."""
-    found = current_version(connection)
-    connection.commit()
-    if found > len(migrations):
-        raise DatabaseTooNew(where, found, len(migrations))
-    for version, step in enumerate(migrations[found:], start=found):
-        step(connection)
-        connection.execute(update(schema_version).values(version=version + 1))
+    with _one_migrator(connection):
+        found = current_version(connection)
         connection.commit()
+        if found > len(migrations):
+            raise DatabaseTooNew(where, found, len(migrations))
+        for version, step in enumerate(migrations[found:], start=found):
+            step(connection)
+            connection.execute(update(schema_version).values(version=version + 1))
+            connection.commit()
     return found

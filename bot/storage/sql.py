@@ -95,7 +95,7 @@ class SqlRecords:
             return await self._vote(vote)
         except IntegrityError:  # the same member's other press got in first: this one changes it
             return await self._vote(vote)
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, OSError) as exc:  # OSError: asyncpg's connection refused, not wrapped by SQLAlchemy
             log.error("could not record a vote on message %s: %s", vote.message_id, problem(exc))
             return None
 
@@ -185,6 +185,6 @@ async def open_records(database: str | None, data_path: Path) -> Records:
         raise
     except (SQLAlchemyError, OSError) as exc:
         log.error("cannot use the database %s: %s. The bot goes on answering, but records no questions and no "
-                  "votes until it is repaired or moved aside (it is left as it is) and the bot restarted",
-                  shown(url), problem(exc))
+                  "votes until the database can be used again (it is left as it is: a damaged file repaired or moved "
+                  "aside, a database server started or reachable) and the bot restarted", shown(url), problem(exc))
         return NullRecords()

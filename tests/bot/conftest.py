@@ -12,10 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from html import escape
+from pathlib import Path
 
 import pytest
 from aiohttp import web
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot.storage.sql import database_url
 from tests.conftest import SEEDS
 from tests.retrieval.web.conftest import DATA
 
@@ -166,3 +170,34 @@ def content(tmp_path):
     for seed in SEEDS.iterdir():
         shutil.copy(seed, folder)
     return folder
+
+
+@dataclass(frozen=True)
+class Database:
+    """Where a test's bot keeps its records: `setting` is its `database_url` (None: SQLite in `data`, the
+    default), `url` the database it resolves to."""
+
+    setting: str | None
+    data: Path
+
+    @property
+    def url(self) -> str:
+        return database_url(self.setting, self.data)
+
+    async def sql(self, statement: str) -> list[dict]:
+        """Run a statement on the database as an operator would, committed; the rows it reads."""
+        engine = create_async_engine(self.url)
+        try:
+            async with engine.begin() as connection:
+                result = await connection.execute(text(statement))
+                return [dict(row) for row in result.mappings()] if result.returns_rows else []
+        finally:
+            await engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    """The records database of the test's bot (data folder `tmp_path/data`, next to `content`): the SQLite
+    default, then a fresh PostgreSQL database."""
+    setting = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    return Database(setting, tmp_path / "data")

@@ -3,6 +3,7 @@ long, and what happens when the database cannot be written."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 import subprocess
@@ -16,14 +17,13 @@ from bot.recording import utc_now
 from bot.storage import Outcome, QuestionRecord
 from bot.storage import sql as storage_sql
 from bot.storage.sql import SqlRecords, database_url
+from tests.bot.conftest import Database
 from tests.bot.test_discord import SHCHYOGOLEV_Q, SOURDOUGH_Q, reply_to, running
+from tests.bot.test_feedback import BASHIR_Q, press
 from tests.conftest import ROOT
 
 
-def rows(data, query: str = "SELECT * FROM questions ORDER BY id") -> list[sqlite3.Row]:
-    with sqlite3.connect(data / "bot.db") as db:
-        db.row_factory = sqlite3.Row
-        return db.execute(query).fetchall()
+QUESTIONS = "SELECT * FROM questions ORDER BY id"
 
 
 async def mention(fake, text: str) -> dict:
@@ -31,13 +31,13 @@ async def mention(fake, text: str) -> dict:
     return await reply_to(fake, asked)
 
 
-async def test_each_question_is_recorded_with_its_outcome_and_the_member_hashed(fake_discord, content):
+async def test_each_question_is_recorded_with_its_outcome_and_the_member_hashed(fake_discord, content, database):
     data = content.parent / "data"
-    async with running(fake_discord, content):
+    async with running(fake_discord, content, database_url=database.setting):
         await mention(fake_discord, SHCHYOGOLEV_Q)
         await (await fake_discord.invoke_slash("ask", {"question": SOURDOUGH_Q})).answer()
         await mention(fake_discord, "thanks!")
-    quoted, declined, small_talk = rows(data)
+    quoted, declined, small_talk = await database.sql(QUESTIONS)
     member = MemberHasher.in_folder(data)(fake_discord.member.id)
     assert [r["outcome"] for r in (quoted, declined, small_talk)] == ["quoted", "declined", "small_talk"]
     assert [r["via"] for r in (quoted, declined, small_talk)] == ["addressed", "command", "addressed"]
@@ -46,17 +46,17 @@ async def test_each_question_is_recorded_with_its_outcome_and_the_member_hashed(
     assert quoted["score"] > 0 and quoted["answerable"] >= 0.5 and quoted["answer_ms"] > 0
     assert {(r["guild_id"], r["channel_id"], r["member"]) for r in (quoted, declined, small_talk)} == {
         (fake_discord.guild.id, fake_discord.general.id, member)}
-    written = b"".join(path.read_bytes() for path in data.glob("bot.db*"))
-    assert str(fake_discord.member.id).encode() not in written and member.encode() in written
     assert (data / "member_key").stat().st_mode & 0o777 == 0o600
+    if database.setting is None:  # the SQLite file, read as bytes: the id is nowhere in it, not even in free pages
+        written = b"".join(path.read_bytes() for path in data.glob("bot.db*"))
+        assert str(fake_discord.member.id).encode() not in written and member.encode() in written
 
 
-async def test_with_record_questions_off_nothing_is_recorded(fake_discord, content):
-    data = content.parent / "data"
-    async with running(fake_discord, content, record_questions=False):
+async def test_with_record_questions_off_nothing_is_recorded(fake_discord, content, database):
+    async with running(fake_discord, content, record_questions=False, database_url=database.setting):
         answer = await mention(fake_discord, SHCHYOGOLEV_Q)
     assert "Igor Shchyogolev" in answer["embeds"][0]["description"]
-    assert rows(data) == []
+    assert await database.sql(QUESTIONS) == []
 
 
 def question(key: str, days_ago: float) -> QuestionRecord:
@@ -65,14 +65,13 @@ def question(key: str, days_ago: float) -> QuestionRecord:
                           answer_ms=1.0)
 
 
-async def test_questions_older_than_keep_questions_days_are_deleted_at_start(fake_discord, content):
-    data = content.parent / "data"
-    records = await SqlRecords.open(database_url(None, data))
+async def test_questions_older_than_keep_questions_days_are_deleted_at_start(fake_discord, content, database):
+    records = await SqlRecords.open(database.url)
     await records.add_questions([question("old", 31), question("recent", 29)])
     await records.close()
-    async with running(fake_discord, content, keep_questions_days=30):
+    async with running(fake_discord, content, keep_questions_days=30, database_url=database.setting):
         pass
-    assert [r["question"] for r in rows(data)] == ["question recent"]
+    assert [r["question"] for r in await database.sql(QUESTIONS)] == ["question recent"]
 
 
 async def test_a_locked_database_is_reported_and_the_bot_keeps_answering(fake_discord, content, caplog,
@@ -91,7 +90,8 @@ async def test_a_locked_database_is_reported_and_the_bot_keeps_answering(fake_di
         holder.close()
     assert "Igor Shchyogolev" in answer["embeds"][0]["description"]
     assert "could not record 1 question(s): database is locked" in caplog.text
-    assert rows(data) == []
+    with sqlite3.connect(data / "bot.db") as db:
+        assert db.execute("SELECT count(*) FROM questions").fetchone() == (0,)
 
 
 KILLED_WRITER = """
@@ -127,3 +127,26 @@ def test_a_bot_killed_mid_batch_loses_at_most_that_batch_and_the_file_stays_vali
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         count = db.execute("SELECT count(*) FROM questions").fetchone()[0]
     assert count >= after_batches * 50 and count % 50 == 0  # whole batches: the one cut short left nothing
+
+
+async def test_the_bot_keeps_answering_while_postgresql_is_down_and_records_again_when_it_is_back(
+        fake_discord, content, postgres_server, postgres_url, caplog):
+    async with running(fake_discord, content, database_url=postgres_url) as bot:
+        await mention(fake_discord, SHCHYOGOLEV_Q)
+        await bot.recording.flush()
+        await asyncio.to_thread(postgres_server.stop)
+        try:
+            with caplog.at_level(logging.ERROR, "bot"):
+                meanwhile = await mention(fake_discord, BASHIR_Q)
+                vote = await press(fake_discord, meanwhile, "\N{THUMBS UP SIGN}")
+                await bot.recording.flush()
+        finally:
+            await asyncio.to_thread(postgres_server.start)
+        back = await mention(fake_discord, SHCHYOGOLEV_Q)
+        again = await press(fake_discord, back, "\N{THUMBS UP SIGN}")
+    assert "30 years in power" in meanwhile["embeds"][0]["description"]
+    assert vote["content"] == "Sorry, I couldn't record your vote right now."
+    assert "could not record 1 question(s)" in caplog.text and "could not record a vote" in caplog.text
+    assert again["content"] == "Thanks! Your \N{THUMBS UP SIGN} is counted."
+    recorded = await Database(postgres_url, content.parent / "data").sql(QUESTIONS)
+    assert [r["question"] for r in recorded] == [SHCHYOGOLEV_Q, SHCHYOGOLEV_Q]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from dataclasses import replace
@@ -11,10 +12,13 @@ import pytest
 from sqlalchemy import Column, Table, Text
 
 from bot.member_ids import MemberHasher, hashed_id
-from bot.storage import DOWN, UP, DatabaseTooNew, NullRecords, Outcome, QuestionRecord, Vote, VoteResult, open_records
+from bot.storage import (
+    DOWN, UP, DatabaseTooNew, NullRecords, Outcome, QuestionRecord, Tally, Vote, VoteResult, open_records,
+)
 from bot.storage.schema import MIGRATIONS, metadata
-from bot.storage.sql import SqlRecords, database_url
+from bot.storage.sql import SqlRecords
 from tests.bot.test_discord import SHCHYOGOLEV_Q, reply_to, running
+from tests.servers import free_port
 
 NOW = datetime(2026, 12, 3, 12, 0)
 RUSSIA_ID = "why-russia-and-china-see-eye-to-eye-on-cyber-security"
@@ -34,8 +38,9 @@ def vote(member: str, value: int, message_id: int = 10, passage: int = 1, key: s
 
 
 @pytest.fixture
-async def records(tmp_path):
-    opened = await open_records(None, tmp_path)
+async def records(database):
+    opened = await open_records(database.setting, database.data)
+    assert opened.recording
     yield opened
     await opened.close()
 
@@ -76,38 +81,62 @@ async def test_old_questions_and_votes_are_forgotten(records):
     assert await records.outcome_counts(NOW - timedelta(days=365)) == {Outcome.QUOTED: 1}
 
 
-async def test_the_database_is_one_sqlite_file_in_the_data_folder_in_wal_mode(records, tmp_path):
+async def test_the_database_is_one_sqlite_file_in_the_data_folder_in_wal_mode(tmp_path):
+    await (await open_records(None, tmp_path)).close()
     with sqlite3.connect(tmp_path / "bot.db") as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         assert db.execute("SELECT version FROM schema_version").fetchall() == [(len(MIGRATIONS),)]
 
 
-async def test_a_newer_bot_migrates_an_older_database_and_keeps_its_records(tmp_path):
-    url = database_url(None, tmp_path)
-    older = await SqlRecords.open(url, MIGRATIONS)
+async def test_a_newer_bot_migrates_an_older_database_and_keeps_its_records(database):
+    older = await SqlRecords.open(database.url, MIGRATIONS)
     await older.add_questions([question("q1")])
     await older.close()
     notes = Table("notes", metadata, Column("text", Text))
     try:
-        newer = await SqlRecords.open(url, [*MIGRATIONS, notes.create])
+        newer = await SqlRecords.open(database.url, [*MIGRATIONS, notes.create])
         counts = await newer.outcome_counts(NOW - timedelta(days=1))
         await newer.close()
     finally:
         metadata.remove(notes)
     assert counts == {Outcome.QUOTED: 1}
-    with sqlite3.connect(tmp_path / "bot.db") as db:
-        assert db.execute("SELECT version FROM schema_version").fetchall() == [(len(MIGRATIONS) + 1,)]
-        assert db.execute("SELECT count(*) FROM notes").fetchone() == (0,)
+    assert await database.sql("SELECT version FROM schema_version") == [{"version": len(MIGRATIONS) + 1}]
+    assert await database.sql("SELECT count(*) AS notes FROM notes") == [{"notes": 0}]
 
 
-async def test_a_database_newer_than_the_bot_is_refused_and_left_untouched(tmp_path):
-    await (await SqlRecords.open(database_url(None, tmp_path))).close()
-    with sqlite3.connect(tmp_path / "bot.db") as db:
-        db.execute("UPDATE schema_version SET version = 99")
+async def test_a_database_newer_than_the_bot_is_refused_and_left_untouched(database):
+    await (await SqlRecords.open(database.url)).close()
+    await database.sql("UPDATE schema_version SET version = 99")
     with pytest.raises(DatabaseTooNew, match="schema version 99.*versions up to 1.*newer bot"):
-        await open_records(None, tmp_path)
-    with sqlite3.connect(tmp_path / "bot.db") as db:
-        assert db.execute("SELECT version FROM schema_version").fetchall() == [(99,)]
+        await open_records(database.setting, database.data)
+    assert await database.sql("SELECT version FROM schema_version") == [{"version": 99}]
+
+
+async def test_two_bots_on_one_postgresql_database_start_together_and_see_each_others_records(postgres_url):
+    # Started at the same moment on an empty database: one creates the tables, the other waits and finds them.
+    first, second = await asyncio.gather(SqlRecords.open(postgres_url), SqlRecords.open(postgres_url))
+    try:
+        await first.add_questions([question("q1"), question("q2", Outcome.DECLINED, "what is the recipe for sourdough?")])
+        await second.add_questions([question("q3", Outcome.DECLINED, "who won the cup?")])
+        assert await first.vote(vote("k-a", UP)) is VoteResult.RECORDED
+        assert await second.vote(vote("k-a", DOWN)) is VoteResult.CHANGED  # the member's vote, whichever bot took it
+        for records in (first, second):
+            assert await records.outcome_counts(NOW - timedelta(days=1)) == {Outcome.QUOTED: 1, Outcome.DECLINED: 2}
+            assert set(await records.declined_questions(NOW - timedelta(days=1), 10)) == {
+                "what is the recipe for sourdough?", "who won the cup?"}
+            assert await records.tally(10) == Tally(up=0, down=1)
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_an_unreachable_postgresql_is_logged_without_its_password_and_nothing_is_recorded(tmp_path, caplog):
+    url = f"postgresql+asyncpg://bot:s3cret-pw@127.0.0.1:{free_port()}/records"  # nothing listens there
+    with caplog.at_level(logging.INFO, "bot.storage"):
+        records = await open_records(url, tmp_path)
+    assert isinstance(records, NullRecords)
+    assert "cannot use the database postgresql+asyncpg://bot:***@127.0.0.1" in caplog.text
+    assert "s3cret-pw" not in caplog.text
 
 
 async def test_a_damaged_database_is_reported_kept_as_it_is_and_nothing_is_recorded(tmp_path, caplog):
