@@ -13,14 +13,12 @@ import contextlib
 import logging
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from retrieval import Answer
 
 from .member_ids import MemberHasher
 from .settings import Settings
 from .storage import NullRecords, Outcome, QuestionRecord, Records, open_records
-from .storage.sql import problem
+from .storage.sql import UNUSABLE, problem
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +90,7 @@ class Recording:
             return
         try:
             await self.records.add_questions(batch)
-        except (SQLAlchemyError, OSError) as exc:
+        except UNUSABLE as exc:
             log.error("could not record %d question(s): %s", len(batch), problem(exc))
 
     async def _write_batches(self) -> None:
@@ -105,7 +103,7 @@ class Recording:
         """Delete the questions and votes older than `keep_questions_days`."""
         try:
             forgotten = await self.records.forget_before(utc_now() - timedelta(days=self.settings.keep_questions_days))
-        except (SQLAlchemyError, OSError) as exc:
+        except UNUSABLE as exc:
             log.error("could not delete old questions and votes: %s", problem(exc))
             return
         if forgotten:

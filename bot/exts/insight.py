@@ -30,6 +30,7 @@ from ..asking import question_of
 from ..content import ReloadResult
 from ..fit import CONTENT_LIMIT, EMBED_DESCRIPTION_LIMIT, escape_markdown, trim
 from ..render import answered_passage, shown_question
+from ..storage.sql import UNUSABLE, problem
 from .moderation import refused
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 NOT_A_MODERATOR = "Only moderators can look inside the bot."
 NOT_RECORDING = ("I keep no record of questions here (`record_questions` is off, or the database cannot be "
                  "used: see the bot's log), so there is nothing to report.")
+UNREADABLE = "I can't read the records right now: the database is not answering (see the bot's log). Try again later."
 NOT_AN_ANSWER = "That message isn't one of my answers: *Why this answer* explains the answers I give to questions."
 NO_QUESTION = ("I can't find the question this answer replies to: {why}. "
                "`python -m bot why \"the question\"` explains any question from the command line.")
@@ -193,17 +195,23 @@ class Insight(commands.Cog):
             return
         await self.bot.recording.flush()  # the questions of the last second too
         library = self.bot.content.library
-        report = await insights.gather(records, days, question_terms(library.analyzer),
-                                       lambda article_id: getattr(library.articles.get(article_id), "title", None))
+        try:
+            report = await insights.gather(records, days, question_terms(library.analyzer),
+                                           lambda article_id: getattr(library.articles.get(article_id), "title", None))
+            exported = await insights.export(records, days) if export else None
+        except UNUSABLE as exc:  # a database server gone away since the start
+            log.error("/insights cannot read the database: %s", problem(exc))
+            await interaction.followup.send(UNREADABLE, ephemeral=True)
+            return
         # Votes are kept with record_questions off; the questions asked since it was turned off are not.
         off = [] if self.bot.settings.record_questions else [
             "record_questions is off: questions asked since then are not counted here (votes are)."]
         embed = discord.Embed(title=f"Insights: the last {days} day" + ("s" if days > 1 else ""),
                               description=code_block(off + insights.lines(report), EMBED_DESCRIPTION_LIMIT))
-        if not export:
+        if exported is None:
             await interaction.followup.send(embed=embed, ephemeral=True)
             return
-        data, rows = await insights.export(records, days)
+        data, rows = exported
         embed.set_footer(text=f"questions.csv: {rows:,} question(s), oldest first"
                               + (f" (the first {rows:,} only)" if rows >= insights.EXPORT_ROWS else "")
                               + "; members are keyed hashes, never ids")

@@ -24,6 +24,10 @@ from .schema import MIGRATIONS, DatabaseTooNew, Migration, migrate, questions, v
 
 log = logging.getLogger(__name__)
 
+# What a database that cannot be used raises: SQLAlchemy's errors, and OSError for a file that cannot be opened
+# or a server that refuses the connection (asyncpg's, which SQLAlchemy passes on unwrapped).
+UNUSABLE = (SQLAlchemyError, OSError)
+
 DATABASE_FILE = "bot.db"
 # How long a write waits for another connection's lock before failing with "database is locked".
 BUSY_TIMEOUT_SECONDS = 5.0
@@ -95,7 +99,7 @@ class SqlRecords:
             return await self._vote(vote)
         except IntegrityError:  # the same member's other press got in first: this one changes it
             return await self._vote(vote)
-        except (SQLAlchemyError, OSError) as exc:  # OSError: asyncpg's connection refused, not wrapped by SQLAlchemy
+        except UNUSABLE as exc:
             log.error("could not record a vote on message %s: %s", vote.message_id, problem(exc))
             return None
 
@@ -183,7 +187,7 @@ async def open_records(database: str | None, data_path: Path) -> Records:
         return await SqlRecords.open(url)
     except DatabaseTooNew:
         raise
-    except (SQLAlchemyError, OSError) as exc:
+    except UNUSABLE as exc:
         log.error("cannot use the database %s: %s. The bot goes on answering, but records no questions and no "
                   "votes until the database can be used again (it is left as it is: a damaged file repaired or moved "
                   "aside, a database server started or reachable) and the bot restarted", shown(url), problem(exc))

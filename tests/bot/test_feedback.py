@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from tests.bot.test_discord import EPHEMERAL, SHCHYOGOLEV_Q, SOURDOUGH_Q, reply_to, running
 
 BASHIR_Q = "How long was Omar al-Bashir in power?"  # passage 2 of the Sudan article's 3
@@ -24,13 +22,13 @@ async def mention(fake, text: str) -> dict:
     return await reply_to(fake, asked)
 
 
-def votes(content) -> list[tuple]:
-    with sqlite3.connect(content.parent / "data" / "bot.db") as db:
-        return db.execute("SELECT message_id, member, value, article_id, passage FROM votes ORDER BY id").fetchall()
+async def votes(database) -> list[tuple]:
+    rows = await database.sql("SELECT message_id, member, value, article_id, passage FROM votes ORDER BY id")
+    return [tuple(row.values()) for row in rows]
 
 
-async def test_any_member_votes_on_a_public_answer_and_can_change_the_vote(fake_discord, content):
-    async with running(fake_discord, content):
+async def test_any_member_votes_on_a_public_answer_and_can_change_the_vote(fake_discord, content, database):
+    async with running(fake_discord, content, database_url=database.setting):
         answer = await mention(fake_discord, SHCHYOGOLEV_Q)
         first = await press(fake_discord, answer, "\N{THUMBS UP SIGN}")
         same = await press(fake_discord, answer, "\N{THUMBS UP SIGN}")
@@ -41,22 +39,22 @@ async def test_any_member_votes_on_a_public_answer_and_can_change_the_vote(fake_
     assert first["content"] == "Thanks! Your \N{THUMBS UP SIGN} is counted."
     assert same["content"] == "You already gave this answer a \N{THUMBS UP SIGN}."
     assert changed["content"] == "Changed your vote on this answer to \N{THUMBS DOWN SIGN}."
-    recorded = votes(content)
+    recorded = await votes(database)
     assert [(v[0], v[2], v[3], v[4]) for v in recorded] == [
         (int(answer["id"]), -1, "why-russia-and-china-see-eye-to-eye-on-cyber-security", 1)] * 2
     assert recorded[0][1] != recorded[1][1]  # two members, one vote each
 
 
-async def test_buttons_of_an_answer_sent_before_a_restart_still_work(fake_discord, content):
-    async with running(fake_discord, content):
+async def test_buttons_of_an_answer_sent_before_a_restart_still_work(fake_discord, content, database):
+    async with running(fake_discord, content, database_url=database.setting):
         answer = await (await fake_discord.invoke_slash("ask", {"question": SHCHYOGOLEV_Q})).answer()
         await press(fake_discord, answer, "\N{THUMBS UP SIGN}")
-    async with running(fake_discord, content):  # a new bot on the same data folder
+    async with running(fake_discord, content, database_url=database.setting):  # a new bot, the same data
         changed = await press(fake_discord, answer, "\N{THUMBS DOWN SIGN}")
         more = await press(fake_discord, answer, "More")
     assert changed["content"] == "Changed your vote on this answer to \N{THUMBS DOWN SIGN}."
     assert more["flags"] & EPHEMERAL and more["embeds"][0]["footer"]["text"].startswith("passage 3 of 13")
-    assert [v[2] for v in votes(content)] == [-1]
+    assert [v[2] for v in await votes(database)] == [-1]
 
 
 async def test_more_shows_the_next_passage_privately_until_the_last(fake_discord, content):

@@ -10,14 +10,15 @@ from datetime import timedelta
 from bot.cli import main
 from bot.recording import utc_now
 from bot.storage import DOWN, Outcome
-from bot.storage.sql import SqlRecords, database_url
+from bot.storage.sql import SqlRecords
+from tests.bot.conftest import Database
+from tests.bot.test_discord import RUSSIA, SHCHYOGOLEV_Q, SOURDOUGH_Q, running
 from tests.bot.test_storage import question, vote
-from tests.bot.test_discord import RUSSIA
 from tests.conftest import ROOT
 
 
-async def _fill(data) -> None:
-    records = await SqlRecords.open(database_url(None, data))
+async def _fill(url: str) -> None:
+    records = await SqlRecords.open(url)
     now = utc_now()
     await records.add_questions([replace(question("q1"), asked_at=now),
                                  replace(question("q2", Outcome.DECLINED, "sourdough?"), asked_at=now),
@@ -27,17 +28,25 @@ async def _fill(data) -> None:
     await records.close()
 
 
-def _recorded(monkeypatch, tmp_path, content) -> None:
-    """A bot's settings in `tmp_path`, its database holding `_fill`'s records, its content at `content`."""
+def _settings(monkeypatch, tmp_path, content, database_url: str | None = None) -> None:
+    """A bot's settings in `tmp_path`: its data folder `tmp_path/data`, its content at `content`."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("BOT_CONFIG", str(ROOT / "config" / "settings.toml"))
     monkeypatch.setenv("DATA_PATH", str(tmp_path / "data"))
     monkeypatch.setenv("CONTENT_PATH", str(content))
-    asyncio.run(_fill(tmp_path / "data"))
+    if database_url:
+        monkeypatch.setenv("DATABASE_URL", database_url)
 
 
-def test_insights_prints_the_periods_questions_and_the_most_voted_down_answers(capsys, monkeypatch, tmp_path):
-    _recorded(monkeypatch, tmp_path, content=ROOT / "seeds")
+def _recorded(monkeypatch, tmp_path, content, database) -> None:
+    """A bot's settings in `tmp_path`, its database holding `_fill`'s records, its content at `content`."""
+    _settings(monkeypatch, tmp_path, content, database.setting)
+    asyncio.run(_fill(database.url))
+
+
+def test_insights_prints_the_periods_questions_and_the_most_voted_down_answers(capsys, monkeypatch, tmp_path,
+                                                                                database):
+    _recorded(monkeypatch, tmp_path, ROOT / "seeds", database)
     assert main(["insights", "--days", "7", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert (report["asked"], report["answered"], report["declined"], report["busy"]) == (3, 1, 1, 1)
@@ -56,6 +65,21 @@ def test_insights_prints_the_periods_questions_and_the_most_voted_down_answers(c
 
 
 def test_insights_names_articles_by_id_when_the_content_cannot_be_read(capsys, monkeypatch, tmp_path):
-    _recorded(monkeypatch, tmp_path, content=tmp_path / "gone")
+    _recorded(monkeypatch, tmp_path, tmp_path / "gone", Database(None, tmp_path / "data"))
     assert main(["insights"]) == 0
     assert "Articles quoted most:\n    1 \u00d7 why-russia-and-china-see-eye-to-eye-on-cyber-security" in capsys.readouterr().out
+
+
+async def test_insights_on_another_machine_shows_what_a_running_bot_records_in_postgresql(
+        fake_discord, content, postgres_url, capsys, monkeypatch, tmp_path):
+    async with running(fake_discord, content, database_url=postgres_url) as bot:
+        await (await fake_discord.invoke_slash("ask", {"question": SHCHYOGOLEV_Q})).answer()
+        await (await fake_discord.invoke_slash("ask", {"question": SOURDOUGH_Q})).answer()
+        await bot.recording.flush()
+        # Another process with its own data folder, pointed at the same database, while the bot runs.
+        (tmp_path / "elsewhere").mkdir()
+        _settings(monkeypatch, tmp_path / "elsewhere", content, postgres_url)
+        assert await asyncio.to_thread(main, ["insights", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["asked"], report["answered"], report["declined"]) == (2, 1, 1)
+    assert report["gaps"][0]["example"] == SOURDOUGH_Q
