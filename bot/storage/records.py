@@ -44,7 +44,7 @@ class QuestionRecord:
     `key` is also in the answer's buttons, so that a vote names the question it judges."""
 
     key: str
-    asked_at: datetime  # UTC, without a zone (every database stores that alike)
+    asked_at: datetime  # UTC; read back without a zone (one with a zone is converted to UTC when stored)
     guild_id: int | None
     channel_id: int | None
     member: str

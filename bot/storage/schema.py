@@ -11,11 +11,37 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime, timezone
 
 from sqlalchemy import (
     BigInteger, Column, Connection, DateTime, Float, Integer, MetaData, SmallInteger, String, Table, Text,
-    UniqueConstraint, func, insert, inspect, select, update,
+    TypeDecorator, UniqueConstraint, func, insert, inspect, select, update,
 )
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A time kept as UTC without a zone, read back so. A time with a zone is converted to UTC on the way in:
+    SQLite would keep its wall-clock time and drop the zone, PostgreSQL refuse it (and with it a whole batch)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value
+
+
+class MemberText(TypeDecorator[str]):
+    """Text a member wrote. PostgreSQL's text cannot hold NUL (SQLite's can): one in a question would fail its
+    whole batch, so it is kept as U+FFFD, the character that stands for one that cannot be shown."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect) -> str | None:
+        return None if value is None else value.replace("\x00", "\ufffd")
+
 
 metadata = MetaData()
 
@@ -25,12 +51,12 @@ questions = Table(
     "questions", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("key", String(32), nullable=False, index=True),
-    Column("asked_at", DateTime, nullable=False, index=True),
+    Column("asked_at", UtcDateTime, nullable=False, index=True),
     Column("guild_id", BigInteger),
     Column("channel_id", BigInteger),
     Column("member", String(64), nullable=False),
     Column("via", String(32), nullable=False),
-    Column("question", Text, nullable=False),
+    Column("question", MemberText, nullable=False),
     Column("outcome", String(32), nullable=False),
     Column("answer_ms", Float, nullable=False),
     Column("article_id", Text),
@@ -49,7 +75,7 @@ votes = Table(
     Column("record_key", String(32), nullable=False),
     Column("article_id", Text),
     Column("passage", Integer),
-    Column("voted_at", DateTime, nullable=False, index=True),
+    Column("voted_at", UtcDateTime, nullable=False, index=True),
     UniqueConstraint("message_id", "member", name="one_vote_per_member_per_answer"),
 )
 

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import sqlite3
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import Column, Table, Text
@@ -72,6 +72,18 @@ async def test_what_insights_read_counts_outcomes_gaps_down_votes_and_quoted_art
     assert (worst.article_id, worst.passage, worst.down, worst.up, worst.question) == (RUSSIA_ID, 1, 2, 0,
                                                                                         "who signed it?")
     assert await records.most_quoted(week, 5) == [(RUSSIA_ID, 2)]
+
+
+async def test_a_batch_with_a_nul_in_a_question_and_a_time_with_a_zone_is_kept_whole(records):
+    berlin = timezone(timedelta(hours=1))
+    await records.add_questions([
+        replace(question("q1"), question="who\x00 signed it?"),  # PostgreSQL's text cannot hold NUL
+        replace(question("q2"), asked_at=(NOW + timedelta(hours=1)).replace(tzinfo=berlin)),  # NOW, in Berlin
+        question("q3"),
+    ])
+    kept = await records.questions_since(NOW - timedelta(days=1), 10)
+    assert [(r.key, r.question, r.asked_at) for r in kept] == [
+        ("q1", "who\ufffd signed it?", NOW), ("q2", "who signed it?", NOW), ("q3", "who signed it?", NOW)]
 
 
 async def test_old_questions_and_votes_are_forgotten(records):
