@@ -24,6 +24,8 @@ import asyncpg
 import pytest
 
 REQUIRED = os.environ.get("REQUIRE_TEST_SERVERS") == "1"
+# Debian keeps PostgreSQL's server programs off PATH, one folder per major version.
+DEBIAN_POSTGRES = Path("/usr/lib/postgresql")
 # initdb refuses to run as root: as root, the cluster belongs to this user (Debian's package creates it).
 POSTGRES_USER = "postgres"
 READY_SECONDS = 30.0
@@ -36,7 +38,7 @@ def binary(name: str, *, debian_postgres: bool = False) -> Path:
     if found:
         return Path(found)
     if debian_postgres:
-        versions = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+        versions = sorted(DEBIAN_POSTGRES.glob(f"*/bin/{name}"),
                           key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0)
         if versions:
             return versions[-1]
