@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from fake_discord.fixtures import *  # noqa: F401,F403  (the fake_discord fixture)
-from tests.servers import PostgresServer, RedisServer
+from tests.servers import PostgresServer, RedisServer, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -20,13 +20,8 @@ def seed_library():
 @pytest.fixture(scope="session")
 def postgres_server():
     """One PostgreSQL for the whole run (starting one costs a second or two); tests get their own databases."""
-    server = PostgresServer()
-    try:
-        server.start()
+    with serving(PostgresServer()) as server:
         yield server
-        server.stop()
-    finally:
-        server.remove()
 
 
 _databases = itertools.count()
@@ -45,10 +40,5 @@ async def postgres_url(postgres_server):
 @pytest.fixture
 def redis_server():
     """A redis-server of the test's own, empty: `.url`, and `.stop()` / `.start()` for Redis going away and back."""
-    server = RedisServer()
-    try:
-        server.start()
+    with serving(RedisServer()) as server:
         yield server
-        server.stop()
-    finally:
-        server.remove()

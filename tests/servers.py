@@ -10,6 +10,7 @@ nothing else is meant to run.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import pwd
 import shutil
@@ -17,7 +18,8 @@ import socket
 import subprocess
 import tempfile
 import time
-from contextlib import closing
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, closing, contextmanager
 from pathlib import Path
 
 import asyncpg
@@ -78,8 +80,6 @@ class PostgresServer:
                             f"run it as (Debian's postgresql package creates one)", pytrace=False)
             os.chown(self.folder, owner.pw_uid, owner.pw_gid)
             self._as_owner = ["runuser", "-u", POSTGRES_USER, "--"]
-        self._run("initdb", "--pgdata", str(self.data), "--username", "postgres", "--auth", "trust",
-                  "--encoding", "UTF8", "--locale", "C", "--no-sync")
 
     def _run(self, program: str, *args: str) -> None:
         done = subprocess.run([*self._as_owner, str(self.bin / program), *args],
@@ -92,6 +92,9 @@ class PostgresServer:
         return f"postgresql+asyncpg://postgres{secret}@127.0.0.1:{self.port}/{database}"
 
     def start(self) -> None:
+        if not self.data.exists():
+            self._run("initdb", "--pgdata", str(self.data), "--username", "postgres", "--auth", "trust",
+                      "--encoding", "UTF8", "--locale", "C", "--no-sync")
         # Durability is not what the tests are about: without fsync a test database costs no disk flushes.
         options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
                    f"-c synchronous_commit=off -c full_page_writes=off")
@@ -163,3 +166,25 @@ class RedisServer:
 
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@contextmanager
+def serving(server: PostgresServer | RedisServer) -> Iterator:
+    """The server started for the block; then stopped, and its folder removed whatever happened."""
+    try:
+        server.start()
+        yield server
+        server.stop()
+    finally:
+        server.remove()
+
+
+@asynccontextmanager
+async def stopped(server: PostgresServer | RedisServer) -> AsyncIterator[None]:
+    """The server down for the block and up again after it, on the same port. Stopped and started off the event
+    loop, so that the bot under test goes on running meanwhile."""
+    await asyncio.to_thread(server.stop)
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(server.start)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 
@@ -65,22 +64,6 @@ async def test_insights_without_a_usable_database_says_so(fake_discord, content)
     async with running(fake_discord, content):
         reply = await (await fake_discord.invoke_slash("insights", user=fake_discord.admin)).answer()
     assert reply["flags"] & EPHEMERAL and reply["content"].startswith("I keep no record of questions here")
-
-
-async def test_insights_while_postgresql_is_down_says_so_and_works_again_when_it_is_back(
-        fake_discord, content, postgres_server, postgres_url, caplog):
-    async with running(fake_discord, content, database_url=postgres_url) as bot:
-        await mention(fake_discord, SHCHYOGOLEV_Q)
-        await bot.recording.flush()
-        await asyncio.to_thread(postgres_server.stop)
-        try:
-            down = await (await fake_discord.invoke_slash("insights", user=fake_discord.admin)).answer()
-        finally:
-            await asyncio.to_thread(postgres_server.start)
-        back = await (await fake_discord.invoke_slash("insights", user=fake_discord.admin)).answer()
-    assert down["flags"] & EPHEMERAL and down["content"].startswith("I can't read the records right now")
-    assert "/insights cannot read the database" in caplog.text
-    assert back["embeds"][0]["description"].startswith("```\nLast 7 days: 1 questions asked, 1 answered")
 
 
 async def test_insights_says_when_questions_are_not_being_recorded(fake_discord, content):

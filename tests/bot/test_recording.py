@@ -3,7 +3,6 @@ long, and what happens when the database cannot be written."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
 import subprocess
@@ -21,6 +20,7 @@ from tests.bot.conftest import Database
 from tests.bot.test_discord import SHCHYOGOLEV_Q, SOURDOUGH_Q, reply_to, running
 from tests.bot.test_feedback import BASHIR_Q, press
 from tests.conftest import ROOT
+from tests.servers import stopped
 
 
 QUESTIONS = "SELECT * FROM questions ORDER BY id"
@@ -129,24 +129,29 @@ def test_a_bot_killed_mid_batch_loses_at_most_that_batch_and_the_file_stays_vali
     assert count >= after_batches * 50 and count % 50 == 0  # whole batches: the one cut short left nothing
 
 
-async def test_the_bot_keeps_answering_while_postgresql_is_down_and_records_again_when_it_is_back(
+async def insights(fake) -> dict:
+    return await (await fake.invoke_slash("insights", user=fake.admin)).answer()
+
+
+async def test_while_postgresql_is_down_the_bot_answers_says_what_it_cannot_keep_and_records_again_once_back(
         fake_discord, content, postgres_server, postgres_url, caplog):
     async with running(fake_discord, content, database_url=postgres_url) as bot:
         await mention(fake_discord, SHCHYOGOLEV_Q)
         await bot.recording.flush()
-        await asyncio.to_thread(postgres_server.stop)
-        try:
+        async with stopped(postgres_server):
             with caplog.at_level(logging.ERROR, "bot"):
                 meanwhile = await mention(fake_discord, BASHIR_Q)
                 vote = await press(fake_discord, meanwhile, "\N{THUMBS UP SIGN}")
-                await bot.recording.flush()
-        finally:
-            await asyncio.to_thread(postgres_server.start)
+                report_down = await insights(fake_discord)
         back = await mention(fake_discord, SHCHYOGOLEV_Q)
         again = await press(fake_discord, back, "\N{THUMBS UP SIGN}")
+        report_back = await insights(fake_discord)
     assert "30 years in power" in meanwhile["embeds"][0]["description"]
     assert vote["content"] == "Sorry, I couldn't record your vote right now."
-    assert "could not record 1 question(s)" in caplog.text and "could not record a vote" in caplog.text
+    assert report_down["content"].startswith("I can't read the records right now: the database is not answering")
+    assert ("could not record 1 question(s)" in caplog.text and "could not record a vote" in caplog.text
+            and "/insights cannot read the database" in caplog.text)
     assert again["content"] == "Thanks! Your \N{THUMBS UP SIGN} is counted."
+    assert report_back["embeds"][0]["description"].startswith("```\nLast 7 days: 2 questions asked, 2 answered")
     recorded = await Database(postgres_url, content.parent / "data").sql(QUESTIONS)
     assert [r["question"] for r in recorded] == [SHCHYOGOLEV_Q, SHCHYOGOLEV_Q]
