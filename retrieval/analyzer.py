@@ -11,6 +11,7 @@ import Stemmer
 from pydantic import BaseModel, ConfigDict
 
 from . import stopwords
+from .irregular_verbs import BASE_FORM
 
 _PUNCTUATION = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
@@ -73,6 +74,8 @@ class Analyzer:
         # No PyStemmer cache (size 0): only words new to our own memos reach the stemmer, and for words
         # it never sees twice its cache makes stemming ~6x slower and keeps another copy of every word.
         self._stemmer = Stemmer.Stemmer(self.settings.language, 0) if self.settings.stemming else None
+        # A verb's irregular past forms are analyzed as the verb ("began" as "begin"), where stemming English.
+        self._base_form = BASE_FORM if self._stemmer is not None and self.settings.language == "english" else {}
         self._stopwords = (
             frozenset(w for s in stopwords.ENGLISH for w in _words(normalize(s))) if self.settings.stopwords
             else frozenset()
@@ -117,7 +120,9 @@ class Analyzer:
         return term_ids
 
     def stem(self, words: list[str]) -> list[str]:
-        return self._stemmer.stemWords(words) if self._stemmer is not None else list(words)
+        if self._stemmer is None:
+            return list(words)
+        return self._stemmer.stemWords([self._base_form.get(w, w) for w in words])
 
 
 def _mapped(words: list[str], cache: dict[str, V], values: Callable[[list[str]], Iterable[V]]) -> list[V]:

@@ -23,6 +23,7 @@ _CHAT_MARKERS = frozenset("""
     i i'm im i've ive i'd my me we our
     anyone anybody someone somebody please pls plz thanks thank thx ty tysm cheers appreciate appreciated advance
     mentioned heard hearing lol lmao haha hah hehe btw tbh imo um uh hmm hm
+    idk iirc afaik imho ngl fwiw tbf smh ikr omg
 """.split())
 _CHAT_WORDS = _CHAT_MARKERS | frozenset("""
     all people team friends there chat bot new here try tried understand understanding figure out get
@@ -242,3 +243,27 @@ def _around_asking(sentences: list[list[tuple[str, str]]]) -> list[list[str]]:
             kept.append(clause)
         result.append(kept)
     return result
+
+
+# An aside glued to the end of a question holds at most this many words that are neither common nor chat words.
+_TAIL_OWN_WORDS = 2
+
+
+def aside_tails(text: str) -> list[int]:
+    """Where a run of words ending `text` may be an aside glued to the question with no punctuation ("... is
+    driving me nuts", "... real quick", "... or am I misremembering"), longest first: at most `_ASIDE_WORDS`
+    words, naming nothing (`_names`), holding a chat marker or only common and chat words, with at most
+    `_TAIL_OWN_WORDS` of its own, and leaving a question of two words of its own at least. Whether one is an
+    aside is for the caller to judge from what answers the question (`no_answer.judged_search`): a rule over
+    words alone would cut "who did my cousin marry" short."""
+    tokens = list(_TOKEN.finditer(text))
+    starts = []
+    for token in tokens[max(1, len(tokens) - _ASIDE_WORDS):]:
+        tail, words = text[token.start():], _TOKEN.findall(normalize(text[token.start():]))
+        # Mid-message, a capitalized first word names something too ("... someone in Paris told me").
+        names = _names(tail) or (tail[0].isupper() and token.group().casefold() not in _ASKER)
+        if (_own_words(text[:token.start()]) >= _QUESTION_WORDS_LEFT and not names
+                and _own_words(tail) <= _TAIL_OWN_WORDS
+                and (any(w in _CHAT_MARKERS for w in words) or all(w in ENGLISH or w in _CHAT_WORDS for w in words))):
+            starts.append(token.start())
+    return starts

@@ -17,7 +17,7 @@ import numpy as np
 
 from .analyzer import Analyzer
 from .bm25 import BM25Index
-from .filler import asked_clause
+from .filler import asked_clause, aside_tails
 from .models import Article, Passage
 from .question import Question
 from .rerank import best_sentence_share, pair_share
@@ -96,6 +96,7 @@ def features(library: Searched, search: str, passage: int, score: float) -> np.n
     finite; `search` must hold a searchable term.
     """
     index = library.index
+    search = judged_search(library, search, passage)
     terms = library.analyzer(search)
     weights = term_weights(index, terms)
     distinct = list(weights)
@@ -130,6 +131,17 @@ def features(library: Searched, search: str, passage: int, score: float) -> np.n
         "asked_coverage": based[matched & asked].sum() / based[asked].sum(),
     }
     return np.array([values[name] for name in FEATURES], dtype=float)
+
+
+def judged_search(library: Searched, search: str, passage: int) -> str:
+    """`search` without the longest run of words at its end that may be a glued aside (`filler.aside_tails`)
+    and of which the hit `passage` holds no term: "what does phycoerythrin appear in is driving me nuts" is
+    judged as "what does phycoerythrin appear in" when the passage says nothing of driving or nuts."""
+    index, vocabulary = library.index, library.index.vocabulary
+    for start in aside_tails(search):
+        if not any(t in vocabulary and index.contains(vocabulary[t], passage) for t in library.analyzer(search[start:])):
+            return search[:start]
+    return search
 
 
 def _asked_terms(library: Searched, search: str, distinct: list[str]) -> np.ndarray:

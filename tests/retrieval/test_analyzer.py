@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from retrieval import Analyzer
+from retrieval.analyzer import AnalyzerSettings
 from retrieval.bm25 import Vocabulary
 
 analyze = Analyzer()
@@ -27,6 +28,21 @@ analyze = Analyzer()
 )
 def test_question_and_article_spellings_meet(question, text):
     assert set(analyze(question)) <= set(analyze(text))
+
+
+@pytest.mark.parametrize(("verb", "past"), [("begin", "began"), ("begin", "begun"), ("flee", "fled"),
+                                           ("build", "built"), ("win", "won"), ("write", "written")])
+def test_a_verbs_irregular_past_is_searched_as_the_verb(verb, past):
+    assert analyze(past) == analyze(verb)
+
+
+@pytest.mark.parametrize(("word", "verb"), [("found", "find"), ("left", "leave"), ("saw", "see")])
+def test_a_past_form_that_is_as_often_another_word_stays_itself(word, verb):
+    assert analyze(word) != analyze(verb)
+
+
+def test_without_stemming_words_stay_as_written():
+    assert Analyzer(AnalyzerSettings(stemming=False))("began") == ["began"]
 
 
 def test_numbers_years_and_amounts_stay_searchable():

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from retrieval.analyzer import Analyzer
-from retrieval.filler import asked_clause, strip_chat
+from retrieval.filler import aside_tails, asked_clause, strip_chat
 
 
 @pytest.mark.parametrize(
@@ -91,3 +91,17 @@ def test_chat_never_takes_a_subject_word(subjects, opening, ending):
 )
 def test_the_asked_clause_runs_from_the_question_word_to_its_clause_end(text, clause):
     assert asked_clause(text) == clause
+
+
+@pytest.mark.parametrize(
+    ("text", "tails"),
+    [("who develped the theory of relativity real quick", ["real quick", "quick"]),
+     ("what was the name of the tangut capital someone mentioned it earlier",
+      ["capital someone mentioned it earlier", "someone mentioned it earlier", "mentioned it earlier"]),
+     ("What is the capital of Peru", []),
+     # A run naming something is never an aside, nor one leaving less than a question.
+     ("who won the cup someone in Paris told me", ["told me", "me"]),
+     ("who is driving me nuts", [])],
+)
+def test_an_aside_glued_to_the_end_of_a_question_is_offered_longest_first(text, tails):
+    assert [text[start:] for start in aside_tails(text)] == tails

@@ -85,6 +85,11 @@ def _library(*texts: str) -> Library:
                     for i, t in enumerate(texts)])
 
 
+def test_a_question_in_the_present_finds_the_passage_telling_it_in_the_past():
+    library = _library("The garrison stayed in the city all winter.", "The garrison fled north before the siege.")
+    assert "fled" in library.answer("Where did the garrison flee?").hits[0].passage.text
+
+
 def test_in_a_collection_about_one_topic_its_topic_word_still_counts_toward_an_answer():
     # Every passage says "Sudan", so its idf is near zero; "happened" is in none, the rarest there is.
     library = _library("Sudan held elections in 2010 under President Bashir.",
