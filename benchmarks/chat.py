@@ -5,8 +5,8 @@
 Three forms of every SQuAD dev question, each asked of SQuAD's 2,067 paragraphs through `Library.answer`:
 
 - plain: the question as SQuAD has it;
-- chat (and fresh, with the fresh templates): the question wrapped in chat filler by `chat_wrapped` (openers such as "hey all," or "does anyone
-  know", closers such as "thanks in advance" or an emoji, whole frames with the question in the middle,
+- chat (fresh and dev with the other template sets): the question wrapped in chat filler by `chat_wrapped`
+  (openers such as "hey all," or "does anyone know", closers such as "thanks in advance" or an emoji, whole frames with the question in the middle,
   all lower case or no "?" some of the time). The question's own words are always kept, in order;
 - keywords: the question's content words only (`keyword_form`), as "super bowl 50 afc team".
 
@@ -14,7 +14,8 @@ The templates are split in two halves (`TEMPLATES`): questions of SQuAD's tuning
 tuning half only, those of its held-out part with the held-out half only. The held-out half's leftovers were
 looked at on 2026-12-04 while the filler rules were being worked on, so a third set, written blind that day
 (`chat_templates_fresh`), wraps every question once more (the "fresh" form): phrasings that no rule and no
-model was made with, the honest measure of how the stripping generalises. The questions of the seven other sets,
+model was made with, the honest measure of how the stripping generalises; its failures are never printed.
+A fourth set, also written blind (`chat_templates_dev`, the "dev" form), is the one to work from. The questions of the seven other sets,
 off-topic for Wikipedia paragraphs, are asked plain and wrapped the same way (every other one of each set
 tunes) and should be declined.
 
@@ -49,7 +50,9 @@ from .chat_templates import TEMPLATES
 from .runs import SetRun, run_set
 
 PARTS = ("tuning", "held-out")
-FORMS = ("plain", "chat", "fresh", "keywords")
+FORMS = ("plain", "chat", "fresh", "dev", "keywords")
+# The wrapped forms, each with its own templates ("chat": the question's part's half).
+WRAPPED = ("chat", "fresh", "dev")
 
 # A word that may start a question without being a name: lower-cased when the question runs on in a sentence.
 _FUNCTION_WORDS = ENGLISH | {"according", "name", "approximately", "roughly", "along", "besides", "apart"}
@@ -84,7 +87,8 @@ def _fill(template: str, text: str) -> str:
 
 
 def chat_wrapped(text: str, part: str, seed: int = 0) -> str:
-    """`text` as a member might post it in chat, wrapped with `part`'s templates ("tuning", "held-out", "fresh").
+    """`text` as a member might post it in chat, wrapped with `part`'s templates ("tuning", "held-out", "fresh",
+    "dev").
 
     The same text, part and seed always give the same message; every word of `text` is kept, in order
     and side by side (only their case and the final punctuation may change).
@@ -167,8 +171,8 @@ def ask(library: Library, message: str) -> Asked:
 
 
 def forms(text: str, part: str, seed: int = 0) -> dict[str, str]:
-    return {"plain": text, "chat": chat_wrapped(text, part, seed), "fresh": chat_wrapped(text, "fresh", seed),
-            "keywords": keyword_form(text)}
+    wrapped = {form: chat_wrapped(text, part if form == "chat" else form, seed) for form in WRAPPED}
+    return {"plain": text} | wrapped | {"keywords": keyword_form(text)}
 
 
 @dataclass
@@ -180,7 +184,7 @@ class ChatRun:
     messages: dict[str, dict[str, str]]  # query -> form -> message
     asked: dict[str, dict[str, Asked]]  # query -> form -> outcome
     part_of: dict[str, str]  # query -> "tuning" or "held-out"
-    off_topic: dict[str, list[tuple[str, str, Asked, Asked, Asked]]]  # part -> (set, question, plain, chat, fresh)
+    off_topic: dict[str, list[tuple[str, str, dict[str, Asked]]]]  # part -> (set, question, plain and WRAPPED forms)
     seconds: float
 
 
@@ -190,16 +194,15 @@ def ask_all(run: SetRun, seed: int = 0) -> ChatRun:
     part_of = {q: part for part, qrels in parts(judged).items() for q in qrels}
     messages = {q: forms(judged.queries[q], part_of[q], seed) for q in judged.qrels}
     asked = {q: {form: ask(library, message) for form, message in by_form.items()} for q, by_form in messages.items()}
-    off_topic: dict[str, list[tuple[str, str, Asked, Asked, Asked]]] = {part: [] for part in PARTS}
+    off_topic: dict[str, list[tuple[str, str, dict[str, Asked]]]] = {part: [] for part in PARTS}
     for name in ALL_SETS[1:]:
         folder = judged.folder.parent / name
         if not (folder / "queries.jsonl").exists():
             continue
         for n, question in enumerate(all_questions(folder)):
             part = PARTS[n % 2]
-            off_topic[part].append((name, question, ask(library, question),
-                                    ask(library, chat_wrapped(question, part, seed)),
-                                    ask(library, chat_wrapped(question, "fresh", seed))))
+            off_topic[part].append((name, question, {form: ask(library, message) for form, message
+                                                     in forms(question, part, seed).items() if form != "keywords"}))
     return ChatRun(run, seed, messages, asked, part_of, off_topic, time.perf_counter() - started)
 
 
@@ -216,7 +219,7 @@ def chat_report(run: SetRun, out: TextIO, seed: int = 0) -> ChatRun:
     print(f"\n## Chat-style SQuAD (benchmarks/chat.py, seed {seed})\n", file=out)
     print("Every SQuAD question asked plain, wrapped in chat filler (chat: tuning questions with the tuning\n"
           "templates, held-out ones with the held-out templates; fresh: every question with the fresh templates,\n"
-          "written blind) and as its keywords. Declined: `no_answer`; not a passage:\n"
+          "written blind and never looked at; dev: with a second blind set, looked at) and as its keywords. Declined: `no_answer`; not a passage:\n"
           "answered as a question about the articles or small talk. Rare-word violations: pairs of hits where one\n"
           "lacking the question's rarest matched term is above one holding it with a higher rank-bm25 score\n"
           "(questions with any / pairs). Targets: chat top-1 within 2 points of plain, declined <= 5 %; no\n"
@@ -238,37 +241,41 @@ def chat_report(run: SetRun, out: TextIO, seed: int = 0) -> ChatRun:
                   f"| {routed:.3f} | {violated:,} / {sum(a.violations for a in results):,} |", file=out)
     print("\nOff-topic questions (the seven other sets; every other one of each set tunes) against SQuAD's\n"
           "paragraphs, asked plain and wrapped with their part's templates: all should be declined.\n", file=out)
-    print("| off-topic questions | part | questions | declined plain | declined chat | declined fresh "
-          "| not a passage plain | not a passage chat | not a passage fresh |\n"
-          "|---|---|---:|---:|---:|---:|---:|---:|---:|", file=out)
+    asked_forms = ("plain", *WRAPPED)
+    print("| off-topic questions | part | questions | " + " | ".join(f"declined {f}" for f in asked_forms) + " | "
+          + " | ".join(f"not a passage {f}" for f in asked_forms) + " |\n|---|---|---:|"
+          + "---:|" * (2 * len(asked_forms)), file=out)
     for part in PARTS:
-        rows = [asked for _, _, *asked in chat.off_topic[part]]
-        declined = " | ".join(f"{_share([forms[n].declined for forms in rows]):.3f}" for n in range(3))
-        routed = " | ".join(f"{_share([forms[n].kind != 'passage' for forms in rows]):.3f}" for n in range(3))
+        rows = [asked for _, _, asked in chat.off_topic[part]]
+        declined = " | ".join(f"{_share([by_form[f].declined for by_form in rows]):.3f}" for f in asked_forms)
+        routed = " | ".join(f"{_share([by_form[f].kind != 'passage' for by_form in rows]):.3f}" for f in asked_forms)
         print(f"| all | {part} | {len(rows):,} | {declined} | {routed} |", file=out)
     print(f"\n{len(qrels):,} SQuAD questions x {len(FORMS)} forms and "
-          f"{sum(len(r) for r in chat.off_topic.values()):,} off-topic questions x 3 in {chat.seconds:.0f}s.",
-          file=out)
+          f"{sum(len(r) for r in chat.off_topic.values()):,} off-topic questions x {len(asked_forms)} in "
+          f"{chat.seconds:.0f}s.", file=out)
     return chat
 
 
-def chat_failures(chat: ChatRun, out: TextIO, count: int = 30, part: str = "tuning") -> None:
+def chat_failures(chat: ChatRun, out: TextIO, count: int = 30, part: str = "tuning", form: str = "chat") -> None:
     """Questions of `part` answered plain (right paragraph first, not declined) but declined or mis-ranked when
-    wrapped, a seeded sample of `count`, with what `strip_chat` made of the wrapping."""
+    wrapped (`form`), a seeded sample of `count`, with what `strip_chat` made of the wrapping. Never "fresh":
+    its failures are not looked at, so that it stays a measure of phrasings nobody worked from."""
+    if form == "fresh":
+        raise ValueError("the fresh templates' failures are not looked at")
     qrels = chat.run.judged.qrels
     failed = []
     for q, asked in chat.asked.items():
-        plain, wrapped = asked["plain"], asked["chat"]
+        plain, wrapped = asked["plain"], asked[form]
         right = bool(plain.documents) and plain.documents[0] in qrels[q] and not plain.declined
         if chat.part_of[q] == part and right and (wrapped.declined or not wrapped.documents
                                                  or wrapped.documents[0] not in qrels[q]):
             failed.append(q)
-    declined = sum(chat.asked[q]["chat"].declined for q in failed)
-    print(f"\n## {part}: {len(failed):,} questions answered plain but declined or mis-ranked wrapped ({declined:,} "
+    declined = sum(chat.asked[q][form].declined for q in failed)
+    print(f"\n## {part}, {form}: {len(failed):,} questions answered plain but declined or mis-ranked wrapped ({declined:,} "
           f"declined, {len(failed) - declined:,} mis-ranked; {min(count, len(failed))} shown)\n", file=out)
     for q in random.Random(chat.seed).sample(failed, min(count, len(failed))):
-        message = chat.messages[q]["chat"]
-        wrapped = chat.asked[q]["chat"]
+        message = chat.messages[q][form]
+        wrapped = chat.asked[q][form]
         outcome = "declined" if wrapped.declined else ("mis-ranked" if wrapped.kind == "passage" else wrapped.kind)
         print(f"- {outcome}: {message!r}\n  plain:      {chat.messages[q]['plain']!r}\n"
               f"  strip_chat: {strip_chat(message)!r}\n  searched:   {understand(message).search!r}", file=out)
@@ -279,13 +286,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA, help=f"folder holding the sets (default {DATA})")
     parser.add_argument("--seed", type=int, default=0, help="seed of the chat wrapping")
     parser.add_argument("--failures", type=int, default=0, metavar="N",
-                        help="also print N tuning questions answered plain but not wrapped")
+                        help="also print N questions answered plain but not wrapped (--part, --form)")
+    parser.add_argument("--form", choices=("chat", "dev"), default="chat", help="the wrapped form of --failures")
+    parser.add_argument("--part", choices=PARTS, default="tuning", help="the part of --failures")
     parser.add_argument("--settings", default="{}", help="RetrievalSettings overrides as JSON")
     args = parser.parse_args(argv)
     run = run_set(args.data, SQUAD, RetrievalSettings.model_validate_json(args.settings))
     chat = chat_report(run, sys.stdout, args.seed)
     if args.failures:
-        chat_failures(chat, sys.stdout, args.failures)
+        chat_failures(chat, sys.stdout, args.failures, args.part, args.form)
     return 0
 
 

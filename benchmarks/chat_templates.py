@@ -1,11 +1,13 @@
 """The chat wrappers of the chat-style benchmark (`benchmarks.chat`): openers, lead-ins, frames and closers,
-dealt into a tuning half and a held-out half, and a fresh set (`chat_templates_fresh`) that nobody tuned on.
+dealt into a tuning half and a held-out half, a fresh set (`chat_templates_fresh`) that nobody tuned on or
+looked at, and a development set (`chat_templates_dev`), written blind too, whose failures may be looked at.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .chat_templates_dev import DEV_ASKING, DEV_CLOSERS, DEV_FRAMES, DEV_OPENERS, DEV_TELLING
 from .chat_templates_fresh import FRESH_ASKING, FRESH_CLOSERS, FRESH_FRAMES, FRESH_OPENERS, FRESH_TELLING
 
 # Written for this benchmark from how people write in Discord servers. Each pool lists phrasings of one
@@ -113,9 +115,11 @@ def _halves(pool: Sequence[str]) -> dict[str, tuple[str, ...]]:
 
 
 # "tuning" and "held-out" deal the pools above; "fresh" is `chat_templates_fresh`, written blind later because
-# the held-out half had been looked at while the filler rules were written (see benchmarks/README.md).
+# the held-out half had been looked at while the filler rules were written (see benchmarks/README.md), and
+# "dev" `chat_templates_dev`, written blind after that to work from, so that "fresh" need never be looked at.
 TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
-    kind: _halves(pool) | {"fresh": fresh} for kind, pool, fresh in (
-        ("openers", OPENERS, FRESH_OPENERS), ("asking", ASKING, FRESH_ASKING), ("telling", TELLING, FRESH_TELLING),
-        ("frames", FRAMES, FRESH_FRAMES), ("closers", CLOSERS, FRESH_CLOSERS))
+    kind: _halves(pool) | {"fresh": fresh, "dev": dev} for kind, pool, fresh, dev in (
+        ("openers", OPENERS, FRESH_OPENERS, DEV_OPENERS), ("asking", ASKING, FRESH_ASKING, DEV_ASKING),
+        ("telling", TELLING, FRESH_TELLING, DEV_TELLING), ("frames", FRAMES, FRESH_FRAMES, DEV_FRAMES),
+        ("closers", CLOSERS, FRESH_CLOSERS, DEV_CLOSERS))
 }

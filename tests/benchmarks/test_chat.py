@@ -4,6 +4,8 @@ import io
 import json
 import re
 
+import pytest
+
 from benchmarks.chat import (
     ask,
     chat_failures,
@@ -169,17 +171,21 @@ def test_the_report_prints_each_form_and_part_and_the_off_topic_questions(tmp_pa
     assert "| plain | held-out | 2 | 1.0000 |  | 1.0000 | 0.000 | 0.000 | 0 / 0 |" in text
     assert "| keywords | tuning | 2 | 1.0000 | +0.0 pts | 1.0000 | 0.000 | 0.000 | 0 / 0 |" in text
     for part in ("tuning", "held-out"):
-        for form in ("chat", "fresh"):
+        for form in ("chat", "fresh", "dev"):
             assert re.search(rf"\| {form} \| {part} \| 2 \| [01]\.\d{{4}} \| [+-]\d+\.\d pts \| [01]\.\d{{4}} \|", text)
         assert f"| all | {part} | 1 | 1.000 |" in text  # the off-topic claims, asked plain, are declined
     assert chat.messages["2"]["keywords"] == "protects fishing fleet storms"
     assert chat.messages["2"]["chat"] == chat_wrapped(QUERIES["2"], "tuning")
     assert chat.messages["1"]["chat"] == chat_wrapped(QUERIES["1"], "held-out")
     assert chat.messages["1"]["fresh"] == chat_wrapped(QUERIES["1"], "fresh")
+    assert chat.messages["1"]["dev"] == chat_wrapped(QUERIES["1"], "dev")
     assert chat.asked["2"]["plain"].documents[0] == "0_0"
     failures = io.StringIO()
     chat_failures(chat, failures)
-    assert failures.getvalue().startswith("\n## tuning: ")
+    assert failures.getvalue().startswith("\n## tuning, chat: ")
+    # The fresh templates stay unseen: their failures are never printed.
+    with pytest.raises(ValueError):
+        chat_failures(chat, failures, form="fresh")
 
 
 def test_the_command_runs_the_squad_set_alone(tmp_path, capsys):
