@@ -154,7 +154,7 @@ class Asking:
             return Reply(small_talk_message("help"), private=True), None, None
         if len(question) > MAX_QUESTION_CHARS:
             return Reply(str(QuestionTooLong()), private=True), Outcome.TOO_LONG, None
-        retry = self.limiter.check(asked.user_id)
+        retry = await self.limiter.check(asked.user_id)
         if retry is not None:
             # A message gets one notice a cooldown, not one per message; an interaction must always be answered.
             tell = asked.via.interaction or (asked.via.explicit and self.limiter.first_notice(asked.user_id, retry))

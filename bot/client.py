@@ -16,6 +16,7 @@ from retrieval.web import FetchPolicy
 from .answer_queue import Busy
 from .asking import Asking
 from .content import ContentStore, ReloadFailed
+from .coordination import coordination_for
 from .exts import EXTENSIONS
 from .feedback import MoreButton, VoteButton
 from .feeds import FeedPoller
@@ -54,8 +55,11 @@ class QABot(commands.Bot):
         )
         self.settings = settings
         self.content = ContentStore(settings)
+        # In this process alone, or shared with the bot's other processes through Redis (`redis_url`).
+        self.coordination = coordination_for(settings.redis_url)
         self.limiter = QuestionLimiter(
-            settings.limits.question_cooldown_rate, settings.limits.question_cooldown_seconds)
+            settings.limits.question_cooldown_rate, settings.limits.question_cooldown_seconds,
+            coordination=self.coordination)
         self.recording = Recording(settings)  # questions and votes; the database opens in setup_hook
         self.asking = Asking(self.content, self.limiter, settings.top_k, self.recording)
         self.web = WebReader(FetchPolicy(allow_private=settings.allow_private_urls))
@@ -63,6 +67,8 @@ class QABot(commands.Bot):
         self.tree.on_error = self.on_app_command_error
 
     async def setup_hook(self) -> None:
+        # The application id names the bot's keys in a Redis that other bots may share (login has set it).
+        await self.coordination.start(str(self.application_id))
         report = await self.content.load()
         log.info("loaded %s from %s", report.summary(), self.settings.content_path)
         for skipped in report.skipped:
@@ -99,6 +105,7 @@ class QABot(commands.Bot):
         await super().close()
         await self.web.close()
         await self.recording.close()
+        await self.coordination.close()
         self.content.close()
 
     async def on_ready(self) -> None:

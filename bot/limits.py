@@ -7,69 +7,52 @@ import time
 
 from discord.app_commands import AppCommandError
 
+from .coordination import Coordination, LocalCoordination
+from .coordination.local import MAX_TRACKED_MEMBERS
+from .member_ids import hashed_id
+
 MAX_QUESTION_CHARS = 1000
 
 # Discord's global limit is 50 requests a second per bot; a mention's answer is one request.
 # Interaction responses do not count against it, so slash commands only meet the member limit.
 REPLIES_PER_SECOND = 50
-_MAX_TRACKED_MEMBERS = 10_000
-
-
-class TokenBucket:
-    """`capacity` actions at once, refilled continuously at `rate` per second.
-
-    Unlike a fixed window, an evenly spaced stream at exactly `rate` is never refused.
-    """
-
-    def __init__(self, capacity: float, rate: float) -> None:
-        self.capacity, self.rate = capacity, rate
-        self.tokens = capacity
-        self.updated = time.monotonic()
-
-    def _refill(self) -> None:
-        now = time.monotonic()
-        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-
-    @property
-    def full(self) -> bool:
-        self._refill()
-        return self.tokens >= self.capacity
-
-    def take(self) -> float | None:
-        """Spend one token: None when allowed, else seconds until one is available."""
-        self._refill()
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return None
-        return (1 - self.tokens) / self.rate
 
 
 class QuestionLimiter:
-    def __init__(self, rate: int, per: float, replies_per_second: int = REPLIES_PER_SECOND) -> None:
-        self.rate, self.per = rate, per
-        self._members: dict[int, TokenBucket] = {}
-        self._replies = TokenBucket(replies_per_second, replies_per_second)
+    """Each member's cooldown and the bot's replies, counted by `coordination`: in this process by default, across
+    all the bot's processes when they share Redis."""
+
+    def __init__(self, rate: int, per: float, replies_per_second: int = REPLIES_PER_SECOND,
+                 coordination: Coordination | None = None) -> None:
+        coordination = coordination or LocalCoordination()
+        self.cooldowns = coordination.cooldowns(rate, per)
+        self._replies = coordination.request_budget(replies_per_second)
         self._notified: dict[int, float] = {}
 
-    def check(self, user_id: int) -> float | None:
-        """Count a question by `user_id`: None when allowed, else seconds until they may ask again."""
-        if len(self._members) > _MAX_TRACKED_MEMBERS:
-            # Forget members whose bucket has refilled, so the map cannot grow without bound.
-            self._members = {u: b for u, b in self._members.items() if not b.full}
-        bucket = self._members.setdefault(user_id, TokenBucket(self.rate, self.rate / self.per))
-        return bucket.take()
+    @property
+    def rate(self) -> int:
+        return self.cooldowns.rate
 
-    def reply_allowed(self) -> bool:
+    @property
+    def per(self) -> float:
+        return self.cooldowns.per
+
+    async def check(self, user_id: int) -> float | None:
+        """Count a question by `user_id`: None when allowed, else seconds until they may ask again."""
+        # The shared count is keyed by the member's hash, which the logs already show: never the Discord id.
+        return await self.cooldowns.take(hashed_id(user_id))
+
+    async def reply_allowed(self) -> bool:
         """Whether the bot may post one more message reply now without nearing Discord's global limit."""
-        return self._replies.take() is None
+        return await self._replies.take() is None
 
     def first_notice(self, user_id: int, retry_after: float) -> bool:
-        """True once per cooldown: a member asking too fast is told once, not on every message."""
+        """True once per cooldown: a member asking too fast is told once, not on every message. Each process tells
+        its own: a member's messages reach the process of their server's shard."""
         now = time.monotonic()
         if self._notified.get(user_id, 0) > now:
             return False
-        if len(self._notified) > _MAX_TRACKED_MEMBERS:
+        if len(self._notified) > MAX_TRACKED_MEMBERS:
             self._notified = {u: t for u, t in self._notified.items() if t > now}
         self._notified[user_id] = now + retry_after
         return True

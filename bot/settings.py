@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator,
@@ -41,6 +42,7 @@ DEFAULT_CONFIG = Path("config/settings.toml")
 NESTED_DELIMITER = "__"
 
 Place = tuple[str, ...]  # where a setting lives: ("retrieval", "bm25", "k1")
+REDIS_SCHEMES = {"redis", "rediss", "unix"}
 
 
 class LimitSettings(BaseModel):
@@ -114,6 +116,11 @@ class Settings(BaseSettings):
         description="Where questions and votes are kept, as a SQLAlchemy URL with an async driver "
                     "(postgresql+asyncpg://...). Unset: the SQLite file bot.db in data_path.",
     )
+    redis_url: str | None = Field(
+        None,
+        description="A Redis server (redis://, rediss:// or unix:// URL) through which the bot's processes share "
+                    "Discord's request budget and members' cooldowns. Unset: each process keeps its own.",
+    )
     record_questions: bool = Field(
         True, description="Record each question (member as a keyed hash), its outcome and answer time.",
     )
@@ -151,10 +158,18 @@ class Settings(BaseSettings):
             return [value]
         return value
 
-    @field_validator("index_path", "database_url", mode="before")
+    @field_validator("index_path", "database_url", "redis_url", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        # Caught here, with the fix, rather than as redis-py's error when the bot connects.
+        if value is not None and urlsplit(value).scheme not in REDIS_SCHEMES:
+            raise ValueError("should start with redis://, rediss:// or unix://")
+        return value
 
     @model_validator(mode="after")
     def _index_in_data_path(self) -> Settings:
@@ -286,6 +301,7 @@ def _field_path(loc: tuple[int | str, ...]) -> Place:
     return tuple(path)
 
 
+SECRETS: set[Place] = {("token",), ("discord_token",), ("redis_url",)}
 OLD_NAMES: dict[Place, str] = {path: name for name, path in RENAMED.items()}
 
 
@@ -295,8 +311,8 @@ def describe_errors(error: ValidationError) -> str:
     for item in error.errors():
         path = _field_path(tuple(item["loc"]))
         field = dotted(path) if path else "settings"
-        # Never echo what was given for the token: it is a secret even when it is malformed.
-        given = "" if path[:1] in (("token",), ("discord_token",)) else f" (got {item.get('input')!r})"
+        # Never echo what was given for the token, or a URL that may hold a password: secrets even when malformed.
+        given = "" if path[:1] in SECRETS else f" (got {item.get('input')!r})"
         fix = (f" Fix {env_name(path)} in the environment or .env, or {toml_place(path)} in {config_file()}"
                if path else f" Check {config_file()}, the environment and .env")
         old = OLD_NAMES.get(path)

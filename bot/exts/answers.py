@@ -100,7 +100,7 @@ class Answers(commands.Cog):
 
     async def _reply(self, message: discord.Message, reply: Reply) -> None:
         """Reply, unless the bot is at Discord's global request rate: then drop it rather than be throttled."""
-        if not self.bot.limiter.reply_allowed():
+        if not await self.bot.limiter.reply_allowed():
             log.warning("too many replies this second: dropped the reply to message %s from member %s",
                         message.id, hashed_id(message.author.id))
             return
@@ -115,11 +115,11 @@ class Answers(commands.Cog):
 
     # -- interactions ----------------------------------------------------------------------------
 
-    def _limit(self, interaction: discord.Interaction, query: str) -> None:
+    async def _limit(self, interaction: discord.Interaction, query: str) -> None:
         """/search's checks (questions get theirs in `bot.asking`); refusals are told by the client's error handler."""
         if len(query) > MAX_QUESTION_CHARS:
             raise QuestionTooLong()
-        retry = self.bot.limiter.check(interaction.user.id)
+        retry = await self.bot.limiter.check(interaction.user.id)
         if retry is not None:
             raise app_commands.CommandOnCooldown(app_commands.Cooldown(self.bot.limiter.rate, self.bot.limiter.per),
                                                  retry)
@@ -159,7 +159,7 @@ class Answers(commands.Cog):
     @app_commands.describe(query="Words to look for")
     async def search(self, interaction: discord.Interaction,
                      query: app_commands.Range[str, 1, MAX_QUESTION_CHARS]) -> None:
-        self._limit(interaction, query)
+        await self._limit(interaction, query)
         answer = await self.bot.content.answer(query, SEARCH_RESULTS)
         view = SearchPager(query, answer.hits, owner_id=interaction.user.id)
         if view.pages == 1:
@@ -197,7 +197,7 @@ class Answers(commands.Cog):
         if reply.private:
             await self._respond(interaction, reply)
             return
-        if self.bot.limiter.reply_allowed():
+        if await self.bot.limiter.reply_allowed():
             try:
                 await message.reply(**reply.parts)
                 await interaction.response.send_message("Answered \u2714", ephemeral=True)

@@ -3,7 +3,9 @@
 import pytest
 
 from bot import limits
-from bot.limits import QuestionLimiter, TokenBucket
+from bot.coordination import local
+from bot.coordination.local import TokenBucket
+from bot.limits import QuestionLimiter
 
 
 class Clock:
@@ -36,14 +38,14 @@ def test_a_burst_over_capacity_is_refused_with_the_wait(clock):
     assert bucket.take() == pytest.approx(1 / 50)
 
 
-def test_one_member_asking_fast_does_not_limit_another(clock):
+async def test_one_member_asking_fast_does_not_limit_another(clock):
     limiter = QuestionLimiter(rate=5, per=30)
-    assert [limiter.check(1) for _ in range(5)] == [None] * 5
-    retry = limiter.check(1)
+    assert [await limiter.check(1) for _ in range(5)] == [None] * 5
+    retry = await limiter.check(1)
     assert retry == pytest.approx(6.0)  # one question back every 30/5 seconds
-    assert limiter.check(2) is None
+    assert await limiter.check(2) is None
     clock.now += 6
-    assert limiter.check(1) is None
+    assert await limiter.check(1) is None
 
 
 def test_a_member_over_the_limit_is_told_once_per_cooldown(clock):
@@ -53,10 +55,10 @@ def test_a_member_over_the_limit_is_told_once_per_cooldown(clock):
     assert limiter.first_notice(7, 10)
 
 
-def test_the_member_map_stays_bounded(clock, monkeypatch):
-    monkeypatch.setattr(limits, "_MAX_TRACKED_MEMBERS", 100)
+async def test_the_member_map_stays_bounded(clock, monkeypatch):
+    monkeypatch.setattr(local, "MAX_TRACKED_MEMBERS", 100)
     limiter = QuestionLimiter(rate=5, per=30)
     for member in range(1000):
-        limiter.check(member)
+        await limiter.check(member)
         clock.now += 31
-    assert len(limiter._members) <= 101
+    assert len(limiter.cooldowns._members) <= 101

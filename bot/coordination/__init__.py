@@ -1,0 +1,18 @@
+"""What the bot's processes share: Discord's request budget, members' cooldowns, leases on one-at-a-time jobs and
+heartbeats (`protocols.py`). In this process alone by default (`local.py`); through Redis with `redis_url`
+(`shared.py`), falling back to this process's own while Redis is away (`link.py`)."""
+
+from .local import LocalCoordination
+from .protocols import Cooldowns, Coordination, Heartbeat, Heartbeats, Lease, RequestBudget
+from .shared import RedisCoordination
+
+
+def coordination_for(redis_url: str | None) -> Coordination:
+    """Through the Redis at `redis_url`, or in this process alone without one."""
+    return RedisCoordination(redis_url) if redis_url else LocalCoordination()
+
+
+__all__ = [
+    "Cooldowns", "Coordination", "Heartbeat", "Heartbeats", "Lease", "LocalCoordination", "RedisCoordination",
+    "RequestBudget", "coordination_for",
+]

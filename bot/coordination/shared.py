@@ -1,0 +1,206 @@
+"""The coordination through Redis, for a bot in several processes: one request budget spent by all of them, each
+member's questions counted wherever they ask, one holder of a lease at a time, and every process's heartbeat.
+
+Each piece wraps its in-process counterpart and uses it while Redis is away (`RedisLink.call`). Time is Redis's
+own (TIME, inside the scripts), so processes whose clocks disagree still agree on a bucket or a heartbeat; every
+key expires once it says nothing a missing key would not, so nothing grows without bound.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from redis.asyncio import Redis
+
+from .link import TIMEOUT_SECONDS, RETRY_SECONDS, RedisLink
+from .local import LocalCooldowns, LocalCoordination, LocalHeartbeats, LocalLease, LocalRequestBudget
+from .protocols import Heartbeat
+
+# One take from the token bucket at KEYS[1], which holds ARGV[1] tokens at most, refilled at ARGV[2] a second.
+# Returns 0 when a token was taken, else the microseconds until one will be there. The time of the last take is
+# kept as TIME's seconds and microseconds, whole numbers: as one fraction it would lose the microseconds.
+TAKE = """
+local capacity, rate = tonumber(ARGV[1]), tonumber(ARGV[2])
+local now = redis.call('TIME')
+local last = redis.call('HMGET', KEYS[1], 'tokens', 's', 'us')
+local tokens = capacity
+if last[1] then
+  local elapsed = (tonumber(now[1]) - tonumber(last[2])) + (tonumber(now[2]) - tonumber(last[3])) / 1e6
+  tokens = math.min(capacity, tonumber(last[1]) + math.max(elapsed, 0) * rate)
+end
+local wait = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+else
+  wait = math.ceil((1 - tokens) / rate * 1e6)
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 's', now[1], 'us', now[2])
+-- Untouched this long, the bucket is full again: no different from no key at all.
+redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate * 1000))
+return wait
+"""
+
+# The lease at KEYS[1] for ARGV[2] more milliseconds, if ARGV[1] still holds it.
+RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+
+# The lease at KEYS[1] given up, if ARGV[1] still holds it (after it expired, another may hold it now).
+RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+
+# Process ARGV[1]'s heartbeat (ARGV[2]) at KEYS[2] with Redis's time, for ARGV[3] milliseconds; KEYS[1], the
+# processes by when their heartbeat expires, loses those already gone and lives as long as its longest heartbeat.
+BEAT = """
+local now = redis.call('TIME')
+local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local ttl = tonumber(ARGV[3])
+-- Whole numbers written out: Lua's own number to text keeps 14 digits.
+redis.call('HSET', KEYS[2], 'beat', ARGV[2], 'at', string.format('%d', ms))
+redis.call('PEXPIRE', KEYS[2], ttl)
+redis.call('ZADD', KEYS[1], string.format('%d', ms + ttl), ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%d', ms))
+if redis.call('PTTL', KEYS[1]) < ttl then
+  redis.call('PEXPIRE', KEYS[1], ttl)
+end
+return 0
+"""
+
+
+def milliseconds(seconds: float) -> int:
+    return max(1, round(seconds * 1000))
+
+
+async def take(link: RedisLink, client: Redis, key: str, capacity: float, per_second: float) -> float | None:
+    """One take from the token bucket at `key`: None when allowed, else seconds until a token is there."""
+    wait = await link.script(client, TAKE)(keys=[key], args=[capacity, per_second], client=client)
+    return wait / 1e6 if wait else None
+
+
+class RedisRequestBudget:
+    def __init__(self, link: RedisLink, local: LocalRequestBudget) -> None:
+        self.link, self.local = link, local
+
+    async def take(self) -> float | None:
+        per_second = self.local.per_second
+        return await self.link.call(
+            lambda client: take(self.link, client, self.link.key("requests"), per_second, per_second),
+            self.local.take)
+
+
+class RedisCooldowns:
+    def __init__(self, link: RedisLink, local: LocalCooldowns) -> None:
+        self.link, self.local = link, local
+        self.rate, self.per = local.rate, local.per
+
+    async def take(self, member: str) -> float | None:
+        return await self.link.call(
+            lambda client: take(self.link, client, self.link.key("cooldown", member), self.rate, self.rate / self.per),
+            lambda: self.local.take(member))
+
+
+class RedisLease:
+    """A lease on a job among all the bot's processes: the key holds its holder and expires with the lease."""
+
+    def __init__(self, link: RedisLink, local: LocalLease) -> None:
+        self.link, self.local = link, local
+        self.name, self.ttl, self.holder = local.name, local.ttl, local.holder
+
+    @property
+    def _key(self) -> str:
+        return self.link.key("lease", self.name)
+
+    async def acquire(self) -> bool:
+        async def shared(client: Redis) -> bool:
+            taken = await client.set(self._key, self.holder, nx=True, px=milliseconds(self.ttl))
+            return bool(taken) or await self._renew(client)
+
+        return await self.link.call(shared, self.local.acquire)
+
+    async def renew(self) -> bool:
+        return await self.link.call(self._renew, self.local.renew)
+
+    async def _renew(self, client: Redis) -> bool:
+        renewed = await self.link.script(client, RENEW)(
+            keys=[self._key], args=[self.holder, milliseconds(self.ttl)], client=client)
+        return bool(renewed)
+
+    async def release(self) -> None:
+        async def shared(client: Redis) -> None:
+            await self.link.script(client, RELEASE)(keys=[self._key], args=[self.holder], client=client)
+
+        await self.link.call(shared, self.local.release)
+
+
+class RedisHeartbeats:
+    def __init__(self, link: RedisLink, local: LocalHeartbeats) -> None:
+        self.link, self.local = link, local
+        self.process, self.ttl = local.process, local.ttl
+
+    async def beat(self, shard_ids: Sequence[int], version: str, library: str | None) -> None:
+        said = json.dumps({"process": self.process, "shard_ids": list(shard_ids), "version": version,
+                           "library": library})
+
+        async def shared(client: Redis) -> None:
+            await self.link.script(client, BEAT)(
+                keys=[self.link.key("processes"), self.link.key("heartbeat", self.process)],
+                args=[self.process, said, milliseconds(self.ttl)], client=client)
+
+        await self.link.call(shared, lambda: self.local.beat(shard_ids, version, library))
+
+    async def live(self) -> list[Heartbeat]:
+        async def shared(client: Redis) -> list[Heartbeat]:
+            processes = await client.zrange(self.link.key("processes"), 0, -1)
+            pipeline = client.pipeline(transaction=False)
+            for process in processes:
+                pipeline.hmget(self.link.key("heartbeat", process.decode()), "beat", "at")
+            beats = []
+            for said, at in await pipeline.execute():
+                if said is not None:  # gone since: its heartbeat expired before the next one cleared the list
+                    fields = json.loads(said)
+                    beats.append(Heartbeat(fields["process"], tuple(fields["shard_ids"]), fields["version"],
+                                           fields["library"], int(at) / 1000))
+            return beats
+
+        return await self.link.call(shared, self.local.live)
+
+
+class RedisCoordination:
+    """Every piece shared through the Redis at `url` by the processes of one bot, each falling back to this
+    process's own while Redis is away."""
+
+    def __init__(self, url: str, *, process: str | None = None, timeout: float = TIMEOUT_SECONDS,
+                 retry_seconds: tuple[float, float] = RETRY_SECONDS) -> None:
+        self.local = LocalCoordination(process)
+        self.process = self.local.process
+        self.link = RedisLink(url, timeout=timeout, retry_seconds=retry_seconds)
+
+    @property
+    def shared(self) -> bool:
+        return self.link.up
+
+    def request_budget(self, per_second: int) -> RedisRequestBudget:
+        return RedisRequestBudget(self.link, self.local.request_budget(per_second))
+
+    def cooldowns(self, rate: int, per: float) -> RedisCooldowns:
+        return RedisCooldowns(self.link, self.local.cooldowns(rate, per))
+
+    def lease(self, name: str, ttl: float) -> RedisLease:
+        return RedisLease(self.link, self.local.lease(name, ttl))
+
+    def heartbeats(self, ttl: float) -> RedisHeartbeats:
+        return RedisHeartbeats(self.link, self.local.heartbeats(ttl))
+
+    async def start(self, namespace: str) -> None:
+        await self.link.start(namespace)
+
+    async def close(self) -> None:
+        await self.link.close()
