@@ -113,6 +113,18 @@ def test_the_token_never_appears_in_repr_str_dump_or_errors(monkeypatch, caplog)
     assert TOKEN not in describe_errors(error.value) and TOKEN not in str(error.value)
 
 
+def test_an_empty_redis_url_keeps_coordination_in_process_and_a_wrong_one_is_refused_without_its_password(
+        monkeypatch):
+    monkeypatch.setenv("REDIS_URL", "")
+    assert Settings().redis_url is None
+    monkeypatch.setenv("REDIS_URL", "http://:hunter2@cache.example:6379/0")
+    with pytest.raises(ValidationError) as error:
+        Settings()
+    message = describe_errors(error.value)
+    assert "redis_url: Value error, should start with redis://, rediss:// or unix://" in message
+    assert "REDIS_URL" in message and "hunter2" not in message
+
+
 @pytest.mark.parametrize(("variable", "value", "shown"), [
     # An old name's error names the new place, and the old name in case that is what was set.
     ("NO_ANSWER_THRESHOLD", "2", ["retrieval.min_coverage:", "RETRIEVAL__MIN_COVERAGE", "no_answer_threshold",
