@@ -19,7 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import (
     AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator,
@@ -33,6 +32,7 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+from redis.connection import parse_url
 
 from retrieval import RetrievalSettings
 
@@ -42,7 +42,6 @@ DEFAULT_CONFIG = Path("config/settings.toml")
 NESTED_DELIMITER = "__"
 
 Place = tuple[str, ...]  # where a setting lives: ("retrieval", "bm25", "k1")
-REDIS_SCHEMES = {"redis", "rediss", "unix"}
 
 
 class LimitSettings(BaseModel):
@@ -165,10 +164,11 @@ class Settings(BaseSettings):
 
     @field_validator("redis_url")
     @classmethod
-    def _redis_scheme(cls, value: str | None) -> str | None:
-        # Caught here, with the fix, rather than as redis-py's error when the bot connects.
-        if value is not None and urlsplit(value).scheme not in REDIS_SCHEMES:
-            raise ValueError("should start with redis://, rediss:// or unix://")
+    def _redis_url(cls, value: str | None) -> str | None:
+        # Read as redis-py will read it when the bot connects, so that a wrong scheme, port or db fails here, with
+        # the place to fix it, rather than mid-start. Its messages never repeat the URL.
+        if value is not None:
+            parse_url(value)
         return value
 
     @model_validator(mode="after")
