@@ -22,6 +22,7 @@ from .feedback import MoreButton, VoteButton
 from .feeds import FeedPoller
 from .limits import QuestionLimiter, QuestionTooLong
 from .member_ids import hashed_id
+from .processes import Beating
 from .render import ERROR_MESSAGE, NO_MENTIONS, too_fast_message
 from .settings import Settings
 from .recording import Recording
@@ -57,6 +58,9 @@ class QABot(commands.Bot):
         self.content = ContentStore(settings)
         # In this process alone, or shared with the bot's other processes through Redis (`redis_url`).
         self.coordination = coordination_for(settings.redis_url)
+        # Not sharded yet: one process runs every shard, which its heartbeat says as no shard ids.
+        self.beating = Beating(self.coordination, lambda: () if self.shard_id is None else (self.shard_id,),
+                               lambda: self.content.fingerprint)
         self.limiter = QuestionLimiter(
             settings.limits.question_cooldown_rate, settings.limits.question_cooldown_seconds,
             coordination=self.coordination)
@@ -73,6 +77,7 @@ class QABot(commands.Bot):
         log.info("loaded %s from %s", report.summary(), self.settings.content_path)
         for skipped in report.skipped:
             log.warning("skipped %s: %s", skipped.path, skipped.reason)
+        self.beating.start()  # once it serves a library: the others see what it answers from
         await self.web.open()
         await self.recording.start()
         self.add_dynamic_items(VoteButton, MoreButton)  # buttons on answers sent before a restart work too
@@ -105,6 +110,7 @@ class QABot(commands.Bot):
         await super().close()
         await self.web.close()
         await self.recording.close()
+        await self.beating.stop()
         await self.coordination.close()
         self.content.close()
 

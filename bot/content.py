@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import hashlib
+import json
 import multiprocessing
 import time
 from collections.abc import Iterator
@@ -17,6 +19,7 @@ from retrieval import Answer, ContentError, Library, LoadReport, RetrievalSettin
 from retrieval.diff import LibraryDiff, diff_articles
 from retrieval.ingest import content_files
 from retrieval.managed import HiddenArticles, HiddenListDamaged, ManagedArticles
+from retrieval.store import fingerprint, index_settings
 from retrieval.understand import FollowUp
 
 from .answer_queue import AnswerQueue
@@ -85,6 +88,7 @@ class ContentStore:
         self.settings = settings
         self.queue = queue or AnswerQueue()
         self._library: Library | None = None
+        self._fingerprint: str | None = None
         self._reload_lock = asyncio.Lock()
         self._was_folder: bool | None = None
         self.managed = ManagedArticles(settings.data_path)
@@ -98,10 +102,23 @@ class ContentStore:
         return self._library
 
     @property
+    def fingerprint(self) -> str | None:
+        """The library in service, as a short digest of what it was built from (the saved index's own fingerprint:
+        content files, added and hidden articles, index settings, retrieval code): processes serving equal
+        fingerprints answer alike. None before the first load."""
+        return self._fingerprint
+
+    @property
     def reloading(self) -> bool:
         return self._reload_lock.locked()
 
-    def _build(self) -> Library:
+    def _content_fingerprint(self, hidden: frozenset[str]) -> str:
+        seen = fingerprint(self.settings.content_path, index_settings(self.settings.retrieval), self.managed.folder,
+                           hidden)
+        return hashlib.blake2b(json.dumps(seen, sort_keys=True).encode(), digest_size=8).hexdigest()
+
+    def _build(self) -> tuple[Library, str]:
+        """The library and its fingerprint (taken just before the build reads the files, as the saved index's is)."""
         path = self.settings.content_path
         if self._was_folder and path.exists() and not path.is_dir():
             # A folder swapped for a file is an accident, not a new collection of one article.
@@ -109,6 +126,7 @@ class ContentStore:
         settings, index_dir, added = self.settings.retrieval, self.settings.index_path, self.managed.folder
         try:
             hidden = self.hidden.ids()
+            built_from = self._content_fingerprint(hidden)
             if index_dir is not None and content_bytes(path) + content_bytes(added) >= CHILD_BUILD_BYTES:
                 # A large build runs in a child process, with its own memory and its own GIL, and
                 # saves the index; the bot then maps the saved index in well under a second.
@@ -124,12 +142,12 @@ class ContentStore:
             raise ReloadFailed(
                 f"no usable article in {self.settings.content_path}" + (f" (skipped {reasons})" if reasons else "")
             )
-        return library
+        return library, built_from
 
     async def load(self) -> LoadReport:
         """The first load, at start-up. Raises `ReloadFailed` when there is nothing to answer from."""
         with _no_full_collections():
-            self._library = await asyncio.to_thread(self._build)
+            self._library, self._fingerprint = await asyncio.to_thread(self._build)
         self._was_folder = self.settings.content_path.is_dir()
         return self._library.report
 
@@ -142,15 +160,15 @@ class ContentStore:
             started = time.perf_counter()
             old = self._library
             with _no_full_collections():
-                new, diff = await asyncio.to_thread(self._build_and_diff, old)
+                (new, self._fingerprint), diff = await asyncio.to_thread(self._build_and_diff, old)
             self._library = new
             self.last_reload = ReloadResult(diff=diff, report=new.report, seconds=time.perf_counter() - started)
             return self.last_reload
 
-    def _build_and_diff(self, old: Library | None) -> tuple[Library, LibraryDiff]:
+    def _build_and_diff(self, old: Library | None) -> tuple[tuple[Library, str], LibraryDiff]:
         # The diff touches every article: on a large collection that is CPU work for the worker thread too.
-        new = self._build()
-        return new, diff_articles(old.articles if old else {}, new.articles)
+        built = self._build()
+        return built, diff_articles(old.articles if old else {}, built[0].articles)
 
     async def answer(self, question: str, k: int, follow_up: FollowUp | None = None) -> Answer:
         """Answer from the current library (`Library.answer`: `follow_up` is the answer the question replies to);

@@ -7,7 +7,6 @@ Both are hidden from members without Manage Server and checked again on every us
 from __future__ import annotations
 
 import asyncio
-import importlib.metadata
 import io
 import logging
 import math
@@ -29,6 +28,7 @@ from .. import insights
 from ..asking import question_of
 from ..content import ReloadResult
 from ..fit import CONTENT_LIMIT, EMBED_DESCRIPTION_LIMIT, escape_markdown, trim
+from ..processes import processes_lines, version
 from ..render import answered_passage, shown_question
 from ..storage.sql import UNUSABLE, problem
 from .moderation import refused
@@ -153,8 +153,11 @@ class Insight(commands.Cog):
     async def status(self, interaction: discord.Interaction) -> None:
         if await refused(interaction, NOT_A_MODERATOR):
             return
-        await interaction.response.send_message(trim("\n".join(self._status_lines()), CONTENT_LIMIT),
-                                                ephemeral=True)
+        beats = await self.bot.beating.heartbeats.live()
+        coordination = self.bot.coordination
+        lines = self._status_lines() + processes_lines(beats, coordination.process, coordination.shared,
+                                                       self.bot.settings.redis_url is not None)
+        await interaction.response.send_message(trim("\n".join(lines), CONTENT_LIMIT), ephemeral=True)
 
     def _status_lines(self) -> list[str]:
         bot, settings = self.bot, self.bot.settings
@@ -163,7 +166,7 @@ class Insight(commands.Cog):
         counts = summary.counts
         latency = f"{bot.latency * 1000:.0f} ms" if math.isfinite(bot.latency) else "not connected"
         lines = [
-            f"**newsroom-qa-bot {_version()}** \u00b7 up {_ago(time.monotonic() - self.started)} \u00b7 gateway "
+            f"**newsroom-qa-bot {version()}** \u00b7 up {_ago(time.monotonic() - self.started)} \u00b7 gateway "
             f"latency {latency}",
             f"**Collection:** {len(library.articles):,} articles, {len(library.passages):,} passages",
             f"**Content:** {_path(settings.content_path)} \u00b7 **data:** {_path(settings.data_path)} \u00b7 "
@@ -246,13 +249,6 @@ def code_block(lines: list[str], limit: int = CONTENT_LIMIT) -> str:
     broken up)."""
     text = trim("\n".join(lines).replace("```", "`\u200b``"), limit - 8)
     return f"```\n{text}\n```"
-
-
-def _version() -> str:
-    try:
-        return importlib.metadata.version("newsroom-qa-bot")
-    except importlib.metadata.PackageNotFoundError:
-        return "(not installed)"
 
 
 def _path(path: object) -> str:

@@ -1,0 +1,81 @@
+"""Several processes of one bot on one real Redis, as moderators see them: /status lists the live ones.
+
+The first bot is connected to the fake Discord, where members and moderators talk to it; the others log in (their
+start-up runs: content, coordination, heartbeats, feeds) but take no gateway session, since without shards one
+fake Discord would hand every event to each of them. They share one content folder and one data folder, as
+processes on one machine do.
+
+Timing: heartbeats last two seconds here (30 in the bot), so a stopped process drops out quickly; what the tests
+wait for they poll for with a generous deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from bot import create_bot, processes
+from fake_discord import FakeDiscord
+from tests.bot.test_discord import running, settings_for
+
+SHORT_HEARTBEAT = 2.0
+PATIENCE = 30.0
+
+
+@pytest.fixture(autouse=True)
+def short_heartbeats(monkeypatch):
+    monkeypatch.setattr(processes, "HEARTBEAT_SECONDS", SHORT_HEARTBEAT)
+
+
+@asynccontextmanager
+async def another_process(fake: FakeDiscord, content: Path, **overrides) -> AsyncIterator:
+    """A second process of the bot: started as the bot starts, without a gateway session."""
+    bot = create_bot(settings_for(fake, content, **overrides))
+    try:
+        await bot.login(fake.token)
+        yield bot
+    finally:
+        await bot.close()
+
+
+async def status_until(fake: FakeDiscord, pattern: str) -> str:
+    """/status's text, asked again until it matches `pattern` (or the patience runs out: the last text fails)."""
+    deadline = asyncio.get_running_loop().time() + PATIENCE
+    while True:
+        text = (await (await fake.invoke_slash("status", user=fake.admin)).answer())["content"]
+        if re.search(pattern, text) or asyncio.get_running_loop().time() > deadline:
+            return text
+        await asyncio.sleep(0.2)
+
+
+def process_line(text: str, process: str) -> str:
+    return next((line for line in text.splitlines() if f"`{process}`" in line), "")
+
+
+async def test_status_in_one_process_alone_shows_this_process_and_no_redis(fake_discord, content):
+    async with running(fake_discord, content) as bot:
+        text = await status_until(fake_discord, r"\(this one\)")
+    assert "**Processes:** this one only (no `redis_url`" in text
+    line = process_line(text, bot.coordination.process)
+    assert re.search(rf"\(this one\): shards all · library `{bot.content.fingerprint[:8]}` · last beat \d+ s ago", line)
+
+
+async def test_two_bots_on_one_redis_see_each_other_in_status_and_a_stopped_one_drops_out(
+        fake_discord, content, redis_server):
+    async with running(fake_discord, content, redis_url=redis_server.url) as first:
+        async with another_process(fake_discord, content, redis_url=redis_server.url) as second:
+            both = await status_until(fake_discord, r"2 live")
+            assert first.content.fingerprint == second.content.fingerprint  # one content folder, one library
+        alone = await status_until(fake_discord, r"1 live")
+    assert "**Processes:** 2 live, coordinated through Redis" in both
+    library = f"library `{first.content.fingerprint[:8]}`"
+    assert "(this one): shards all · " + library in process_line(both, first.coordination.process)
+    other = process_line(both, second.coordination.process)
+    assert "(this one)" not in other and "shards all · " + library in other
+    assert "**Processes:** 1 live, coordinated through Redis" in alone
+    assert not process_line(alone, second.coordination.process) and process_line(alone, first.coordination.process)
