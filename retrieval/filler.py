@@ -247,15 +247,57 @@ def _around_asking(sentences: list[list[tuple[str, str]]]) -> list[list[str]]:
 
 # An aside glued to the end of a question holds at most this many words that are neither common nor chat words.
 _TAIL_OWN_WORDS = 2
+# A sentence: up to a run of ?, ! or . that ends the text or is followed by a space, or up to a line break.
+_SENTENCE = re.compile(r"(?:[^?!.\n]|[?!.]+(?=[^\s?!.]))+[?!.]*")
+_CLAUSE = re.compile(r"[^,;:]+[,;:]*")
+
+
+def set_aside(text: str) -> list[list[tuple[int, int]]]:
+    """What of `text` may be chat around its question rather than the question: spans (start, end), in groups
+    of alternatives, longest first, of which the caller sets aside the first that what answers the question
+    lacks (`no_answer.judged_search`: a rule over words alone would cut "who did my cousin marry" short).
+
+    Around the sentence that asks (the first with a question word that opens what is asked, or a "?"): each
+    sentence before it that names nothing ("making a quiz for my server and want to double check."); its words
+    before the question word, naming nothing ("alright nerds, | what did ..."); after the clause that asks,
+    each clause or sentence that names nothing and asks nothing (", need it for a quiz tmrw"); and an aside
+    glued to the end of that clause with no punctuation (`aside_tails`: "... is driving me nuts").
+    """
+    sentences = [found.span() for found in _SENTENCE.finditer(text) if WORD.search(found.group())]
+    if not sentences:
+        return []
+    asking = next((n for n, (start, end) in enumerate(sentences)
+                   if _asking_start(text[start:end]) is not None or text[start:end].rstrip().endswith("?")), 0)
+    groups = [[span] for span in sentences[:asking] if not _names(text[span[0]:span[1]])]
+    start, end = sentences[asking]
+    # Where the question word opens what is asked, in the sentence's first clause that has one, else its first
+    # question word in lower case ("studying for the midterm when is ..."; "Doctor Who" is a name).
+    opens = next((clause.start() + found for clause in _CLAUSE.finditer(text[start:end])
+                  if (found := _asking_start(clause.group())) is not None),
+                 next((found.start() for found in _ASKING.finditer(text[start:end]) if found.group().islower()), None))
+    groups += [[(start + found.start(), start + found.end())] for found in _CLAUSE.finditer(text[start:start + (opens or 0)])
+               if WORD.search(found.group()) and not _names(found.group())]
+    if opens is not None:
+        asks = start + opens
+        clause_end = _CLAUSE_REST.match(text, asks).end()
+        groups.append([(asks + tail, clause_end) for tail in aside_tails(text[asks:clause_end])])
+        # What follows the clause that asks to the end of its sentence, from one of its clauses on.
+        groups.append([(clause_end + found.start(), end) for found in _CLAUSE.finditer(text[clause_end:end])
+                       if _says_aside(text[clause_end + found.start():end])])
+    groups += [[span] for span in sentences[asking + 1:] if _says_aside(text[span[0]:span[1]])]
+    return [group for group in groups if group]
+
+
+def _says_aside(words: str) -> bool:
+    """Whether `words` after a question may be a remark on it: they name nothing and ask nothing."""
+    return bool(WORD.search(words)) and not _names(words) and "?" not in words and _asking_start(words) is None
 
 
 def aside_tails(text: str) -> list[int]:
     """Where a run of words ending `text` may be an aside glued to the question with no punctuation ("... is
     driving me nuts", "... real quick", "... or am I misremembering"), longest first: at most `_ASIDE_WORDS`
     words, naming nothing (`_names`), holding a chat marker or only common and chat words, with at most
-    `_TAIL_OWN_WORDS` of its own, and leaving a question of two words of its own at least. Whether one is an
-    aside is for the caller to judge from what answers the question (`no_answer.judged_search`): a rule over
-    words alone would cut "who did my cousin marry" short."""
+    `_TAIL_OWN_WORDS` of its own, and leaving a question of two words of its own at least."""
     tokens = list(_TOKEN.finditer(text))
     starts = []
     for token in tokens[max(1, len(tokens) - _ASIDE_WORDS):]:

@@ -17,7 +17,7 @@ import numpy as np
 
 from .analyzer import Analyzer
 from .bm25 import BM25Index
-from .filler import asked_clause, aside_tails
+from .filler import asked_clause, set_aside
 from .models import Article, Passage
 from .question import Question
 from .rerank import best_sentence_share, pair_share
@@ -134,14 +134,19 @@ def features(library: Searched, search: str, passage: int, score: float) -> np.n
 
 
 def judged_search(library: Searched, search: str, passage: int) -> str:
-    """`search` without the longest run of words at its end that may be a glued aside (`filler.aside_tails`)
-    and of which the hit `passage` holds no term: "what does phycoerythrin appear in is driving me nuts" is
-    judged as "what does phycoerythrin appear in" when the passage says nothing of driving or nuts."""
+    """`search` as the hit `passage` is judged by: without what may be chat around the question
+    (`filler.set_aside`) where the passage holds none of its terms. "what does phycoerythrin appear in is
+    driving me nuts" is judged as "what does phycoerythrin appear in" when the passage says nothing of driving
+    or nuts; "who did my cousin marry" stays whole when it speaks of a cousin."""
     index, vocabulary = library.index, library.index.vocabulary
-    for start in aside_tails(search):
-        if not any(t in vocabulary and index.contains(vocabulary[t], passage) for t in library.analyzer(search[start:])):
-            return search[:start]
-    return search
+    kept = list(search)
+    for group in set_aside(search):
+        for start, end in group:
+            if not any(t in vocabulary and index.contains(vocabulary[t], passage) for t in library.analyzer(search[start:end])):
+                kept[start:end] = " " * (end - start)
+                break
+    judged = " ".join("".join(kept).split())
+    return judged if library.analyzer(judged) else search
 
 
 def _asked_terms(library: Searched, search: str, distinct: list[str]) -> np.ndarray:

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from retrieval.analyzer import Analyzer
-from retrieval.filler import aside_tails, asked_clause, strip_chat
+from retrieval.filler import aside_tails, asked_clause, set_aside, strip_chat
 
 
 @pytest.mark.parametrize(
@@ -105,3 +105,21 @@ def test_the_asked_clause_runs_from_the_question_word_to_its_clause_end(text, cl
 )
 def test_an_aside_glued_to_the_end_of_a_question_is_offered_longest_first(text, tails):
     assert [text[start:] for start in aside_tails(text)] == tails
+
+
+@pytest.mark.parametrize(
+    ("text", "asides"),
+    [("making a quiz for my server and want to double check. Which hotel burned in 1909?",
+      [["making a quiz for my server and want to double check."]]),
+     ("alright nerds, what did the Kyoto Protocol try to address? need it for a quiz tmrw",
+      [["alright nerds,"], [" need it for a quiz tmrw"]]),
+     ("studying for the midterm when is the earliest Britain had an imperialist policy",
+      [["studying for the midterm "]]),
+     ("What organization's teaching did Luther reject, need it for a quiz tmrw", [[" need it for a quiz tmrw"]]),
+     # Nothing of a question itself: its list, a name, a number, a topic without a question word.
+     ("What is the need for consolidation, evaluation, and retrieval in research?", []),
+     ("In 1901, what percentage of Warsaw was Catholic?", []),
+     ("vitamin d : shedding some light on the new recommendations", [])],
+)
+def test_what_may_be_chat_around_a_question_is_offered_to_be_judged(text, asides):
+    assert [[text[start:end] for start, end in group] for group in set_aside(text)] == asides
