@@ -67,7 +67,8 @@ class QABot(commands.Bot):
         self.recording = Recording(settings)  # questions and votes; the database opens in setup_hook
         self.asking = Asking(self.content, self.limiter, settings.top_k, self.recording)
         self.web = WebReader(FetchPolicy(allow_private=settings.allow_private_urls))
-        self.feeds = FeedPoller(FollowedFeeds(settings.data_path), self.content.managed, self.web)
+        self.feeds = FeedPoller(FollowedFeeds(settings.data_path), self.content.managed, self.web, self.coordination,
+                                settings.feed_interval_minutes)
         self.tree.on_error = self.on_app_command_error
 
     async def setup_hook(self) -> None:

@@ -19,12 +19,16 @@ from retrieval.managed import ManagedArticles
 from retrieval.readers import SkipFile
 from retrieval.web import FeedEntry, FeedError, FetchError, new_entries, parse_feed
 
+from .coordination import Coordination, LocalCoordination, renewed
 from .web import WebReader, page_key
 
 log = logging.getLogger(__name__)
 
 # So that following a feed with years of entries cannot flood the bot: the rest are left out for good.
 MAX_ENTRIES_PER_POLL = 20
+# The scheduled poller's lease lasts this many intervals: its holder renews it at each of its polls, so it stays the
+# poller while it lives, and one that dies is replaced within this many intervals.
+POLLER_LEASE_INTERVALS = 1.5
 
 
 @dataclass(frozen=True)
@@ -54,11 +58,17 @@ def _newest_first(entries: list[FeedEntry]) -> list[FeedEntry]:
 
 
 class FeedPoller:
-    def __init__(self, followed: FollowedFeeds, managed: ManagedArticles, web: WebReader) -> None:
+    """Polls the followed feeds. Of the bot's processes, one polls on schedule (`poll_scheduled`), the holder of the
+    "feed-poller" lease of `coordination`; moderators' polls (/feed add, /reload) run wherever they are asked."""
+
+    def __init__(self, followed: FollowedFeeds, managed: ManagedArticles, web: WebReader,
+                 coordination: Coordination | None = None, interval_minutes: float = 60.0) -> None:
         self.followed = followed
         self.managed = managed
         self.web = web
         self._polling = asyncio.Lock()
+        self._poller = (coordination or LocalCoordination()).lease(
+            "feed-poller", interval_minutes * 60 * POLLER_LEASE_INTERVALS)
 
     async def feeds(self) -> list[FollowedFeed]:
         """The followed feeds. Raises `FeedListDamaged`."""
@@ -113,6 +123,20 @@ class FeedPoller:
         async with self._polling:
             feeds = await asyncio.to_thread(self.followed.all)
             return [await self._poll_and_record(feed) for feed in feeds]
+
+    async def poll_scheduled(self) -> list[FeedPoll] | None:
+        """The scheduled poll of every feed, if this process is the bot's poller; None when another process is.
+        Raises `FeedListDamaged`."""
+        if not await self._poller.acquire():
+            log.debug("scheduled feed poll left to the bot's process that holds the feed-poller lease")
+            return None
+        # Not released after the poll: kept, the lease makes this process the poller of the next interval too.
+        async with renewed(self._poller):
+            return await self.poll_all()
+
+    async def stop_polling(self) -> None:
+        """Give the scheduled polls up (this process stops): another process takes them over at its next one."""
+        await self._poller.release()
 
     async def _poll_and_record(self, feed: FollowedFeed) -> FeedPoll:
         try:

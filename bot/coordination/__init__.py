@@ -2,6 +2,7 @@
 heartbeats (`protocols.py`). In this process alone by default (`local.py`); through Redis with `redis_url`
 (`shared.py`), falling back to this process's own while Redis is away (`link.py`)."""
 
+from .holding import renewed
 from .local import LocalCoordination
 from .protocols import Cooldowns, Coordination, Heartbeat, Heartbeats, Lease, RequestBudget
 from .shared import RedisCoordination
@@ -14,5 +15,5 @@ def coordination_for(redis_url: str | None) -> Coordination:
 
 __all__ = [
     "Cooldowns", "Coordination", "Heartbeat", "Heartbeats", "Lease", "LocalCoordination", "RedisCoordination",
-    "RequestBudget", "coordination_for",
+    "RequestBudget", "coordination_for", "renewed",
 ]

@@ -44,17 +44,20 @@ class Feeds(commands.Cog):
 
     async def cog_unload(self) -> None:
         self.polling.cancel()
+        await self.bot.feeds.stop_polling()
 
     @tasks.loop(minutes=60)
     async def polling(self) -> None:
         # Any error is logged here: an exception escaping a tasks.loop would end the polling for good.
         try:
-            polls = await self.bot.feeds.poll_all()
+            polls = await self.bot.feeds.poll_scheduled()
         except FeedListDamaged:
             return  # logged where it was found; polled again once someone fixes the list
         except Exception:
             log.exception("polling the feeds failed")
             return
+        if polls is None:
+            return  # another of the bot's processes polls them
         if polls:
             log.info("polled %d feed(s), %d article(s) added", len(polls), sum(len(p.added) for p in polls))
         await self.rebuilt(polls)

@@ -12,6 +12,7 @@ wait for they poll for with a generous deadline.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +23,7 @@ import pytest
 from bot import create_bot, processes
 from fake_discord import FakeDiscord
 from tests.bot.test_discord import running, settings_for
+from tests.bot.test_feeds import eventually
 
 SHORT_HEARTBEAT = 2.0
 PATIENCE = 30.0
@@ -79,3 +81,23 @@ async def test_two_bots_on_one_redis_see_each_other_in_status_and_a_stopped_one_
     assert "(this one)" not in other and "shards all · " + library in other
     assert "**Processes:** 1 live, coordinated through Redis" in alone
     assert not process_line(alone, second.coordination.process) and process_line(alone, first.coordination.process)
+
+
+async def test_of_two_bots_on_one_redis_one_polls_the_feeds_on_schedule_and_the_other_takes_over_when_it_stops(
+        fake_discord, content, redis_server, news_site, caplog):
+    news_site.feeds["courier"] = ["tides"]
+    feed = "/feeds/courier.rss"
+    shared = dict(redis_url=redis_server.url, allow_private_urls=True, feeds=[news_site.feed_url("courier")])
+    caplog.set_level(logging.DEBUG, "bot.feeds")
+    async with another_process(fake_discord, content, **shared) as poller:
+        async with running(fake_discord, content, **shared) as other:
+            # Each polls at its start, as a process alone would: only the first to start is the poller.
+            await eventually(lambda: "feed poll left to" in caplog.text, timeout=PATIENCE)
+            assert len(news_site.fetched(feed)) == 1
+            # The next interval: the poller polls again, the other leaves it to the poller.
+            assert await other.feeds.poll_scheduled() is None
+            assert await poller.feeds.poll_scheduled() is not None
+            assert len(news_site.fetched(feed)) == 2
+            await poller.close()  # the poller stops: the other polls from its next interval on
+            assert await other.feeds.poll_scheduled() is not None
+            assert len(news_site.fetched(feed)) == 3
