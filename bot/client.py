@@ -23,6 +23,7 @@ from .feeds import FeedPoller
 from .limits import QuestionLimiter, QuestionTooLong
 from .member_ids import hashed_id
 from .processes import Beating
+from .reloading import Reloads
 from .render import ERROR_MESSAGE, NO_MENTIONS, too_fast_message
 from .settings import Settings
 from .recording import Recording
@@ -61,6 +62,7 @@ class QABot(commands.Bot):
         # Not sharded yet: one process runs every shard, which its heartbeat says as no shard ids.
         self.beating = Beating(self.coordination, lambda: () if self.shard_id is None else (self.shard_id,),
                                lambda: self.content.fingerprint)
+        self.reloads = Reloads(self.content, self.coordination, self.beating, settings.redis_url is not None)
         self.limiter = QuestionLimiter(
             settings.limits.question_cooldown_rate, settings.limits.question_cooldown_seconds,
             coordination=self.coordination)
@@ -79,6 +81,7 @@ class QABot(commands.Bot):
         for skipped in report.skipped:
             log.warning("skipped %s: %s", skipped.path, skipped.reason)
         self.beating.start()  # once it serves a library: the others see what it answers from
+        self.reloads.start()  # and from then on, it serves the library another process reloads
         await self.web.open()
         await self.recording.start()
         self.add_dynamic_items(VoteButton, MoreButton)  # buttons on answers sent before a restart work too
@@ -111,6 +114,7 @@ class QABot(commands.Bot):
         await super().close()
         await self.web.close()
         await self.recording.close()
+        await self.reloads.stop()
         await self.beating.stop()
         await self.coordination.close()
         self.content.close()

@@ -6,6 +6,7 @@ import asyncio
 import gc
 import hashlib
 import json
+import logging
 import multiprocessing
 import time
 from collections.abc import Iterator
@@ -24,6 +25,8 @@ from retrieval.understand import FollowUp
 
 from .answer_queue import AnswerQueue
 from .settings import Settings
+
+log = logging.getLogger(__name__)
 
 # About 15,000 passages of text. Below it a build takes a second or two on a worker thread; above it,
 # a thread's build competes with the event loop for the GIL for minutes (seconds-long stalls were
@@ -75,6 +78,7 @@ class ReloadResult:
     report: LoadReport
     seconds: float
     finished_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    elsewhere: bool = False  # built and saved by another of the bot's processes; this one loaded it
 
 
 class ContentStore:
@@ -163,6 +167,38 @@ class ContentStore:
                 (new, self._fingerprint), diff = await asyncio.to_thread(self._build_and_diff, old)
             self._library = new
             self.last_reload = ReloadResult(diff=diff, report=new.report, seconds=time.perf_counter() - started)
+            return self.last_reload
+
+    async def follow(self, library: str) -> ReloadResult | None:
+        """Serve the library another process built and saved, whose fingerprint is `library`: loaded from the saved
+        index off the event loop and swapped in whole. None, logged, when this process already serves it, sees other
+        content than that process did (the folders are not shared), or cannot load it (the old one answers on)."""
+        async with self._reload_lock:
+            if library == self._fingerprint:
+                return None
+            try:
+                seen = await asyncio.to_thread(lambda: self._content_fingerprint(self.hidden.ids()))
+            except HiddenListDamaged as exc:
+                log.error("could not load the library another process of the bot saved: %s", exc)
+                return None
+            if seen != library:
+                log.warning("another process of the bot reloaded the library (%s), but this process sees other "
+                            "content (%s): its content_path and data_path must be the same folders; still answering "
+                            "from the library it had", library, seen)
+                return None
+            started = time.perf_counter()
+            old = self._library
+            try:
+                with _no_full_collections():
+                    (new, self._fingerprint), diff = await asyncio.to_thread(self._build_and_diff, old)
+            except ReloadFailed as exc:
+                log.error("could not load the library another process of the bot saved; still answering from the "
+                          "previous one: %s", exc)
+                return None
+            self._library = new
+            self.last_reload = ReloadResult(diff=diff, report=new.report, seconds=time.perf_counter() - started,
+                                            elsewhere=True)
+            log.info("now serving the library another process saved (%s): %s", library, new.report.summary())
             return self.last_reload
 
     def _build_and_diff(self, old: Library | None) -> tuple[tuple[Library, str], LibraryDiff]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from retrieval import Article, Library
@@ -20,6 +21,7 @@ from retrieval.web import FetchError
 
 from .content import ContentStore, ReloadFailed
 from .fit import CONTENT_LIMIT, escaped_fit, trim
+from .reloading import ReloadInProgress, Reloads
 from .web import WebReader
 
 log = logging.getLogger(__name__)
@@ -44,12 +46,11 @@ def _passages(library: Library, article: Article) -> str:
 class Managing:
     """Moderators' changes to the collection served by `content`."""
 
-    def __init__(self, content: ContentStore, max_upload_bytes: int, web: WebReader) -> None:
+    def __init__(self, content: ContentStore, reloads: Reloads, max_upload_bytes: int, web: WebReader) -> None:
         self.content = content
+        self.reloads = reloads
         self.max_upload_bytes = max_upload_bytes
         self.web = web
-        # One change to the data folder at a time: hidden.json is read, changed and written whole.
-        self._writing = asyncio.Lock()
 
     def check_upload(self, filename: str, size: int) -> None:
         """Refuse a file by its name and size alone, before it is downloaded."""
@@ -69,13 +70,13 @@ class Managing:
         except SkipFile as exc:
             raise Refused(f"I couldn't add {escaped_fit(filename, 200)}: {escaped_fit(str(exc), 500)}. "
                           "Nothing was added.") from None
-        async with self._writing:
+        async with self._turn():
             stored = await asyncio.to_thread(self.content.managed.put, f"file:{Path(filename).name}", articles,
                                              added_by)
-        log.info("added %d article(s) from %s (%d replaced)", len(stored.sources), filename, stored.replaced)
-        skipped = f" Skipped part of the file: {escaped_fit('; '.join(problems), 300)}." if problems else ""
-        return await self._reloaded(lambda library: self._added_message(library, stored, "that file") + skipped,
-                                    f"Saved {escaped_fit(filename, 200)}")
+            log.info("added %d article(s) from %s (%d replaced)", len(stored.sources), filename, stored.replaced)
+            skipped = f" Skipped part of the file: {escaped_fit('; '.join(problems), 300)}." if problems else ""
+            return await self._reloaded(lambda library: self._added_message(library, stored, "that file") + skipped,
+                                        f"Saved {escaped_fit(filename, 200)}")
 
     async def add_url(self, url: str, added_by: str) -> str:
         """Add the article on the page at `url`, replacing the one added from the same page before."""
@@ -84,12 +85,12 @@ class Managing:
         except (FetchError, SkipFile) as exc:
             raise Refused(f"I couldn't add <{escaped_fit(url.strip(), 500)}>: {escaped_fit(str(exc), 1000)}. "
                           "Nothing was added.") from None
-        async with self._writing:
+        async with self._turn():
             stored = await asyncio.to_thread(self.content.managed.put, page.key, [page.article], added_by,
                                              site=page.site)
-        log.info("added the article at %s (%d replaced)", page.key, stored.replaced)
-        return await self._reloaded(lambda library: self._added_message(library, stored, "that page"),
-                                    f"Saved <{escaped_fit(page.key, 500)}>")
+            log.info("added the article at %s (%d replaced)", page.key, stored.replaced)
+            return await self._reloaded(lambda library: self._added_message(library, stored, "that page"),
+                                        f"Saved <{escaped_fit(page.key, 500)}>")
 
     def _added_message(self, library: Library, stored: Stored, origin: str) -> str:
         sources = set(stored.sources)
@@ -113,15 +114,16 @@ class Managing:
             # The rebuild would have nothing to answer from and fail, leaving the article in service anyway.
             raise Refused(f"{_title(article)} is the only article left, so it stays: add another first.")
         added = library.is_added(article.id)
-        async with self._writing:
+        async with self._turn():
             if added:
                 await asyncio.to_thread(self.content.managed.delete, article.source)
                 done = f"Removed {_title(article)}: the added article is deleted"
             else:
                 await asyncio.to_thread(self._hide, article)
                 done = f"Hid {_title(article)}; /restore brings it back"
-        log.info("removed article %s (%s)", article.id, "deleted" if added else "hidden")
-        return await self._reloaded(lambda new: f"{done}. Now answering from {len(new.articles)} articles.", done)
+            log.info("removed article %s (%s)", article.id, "deleted" if added else "hidden")
+            return await self._reloaded(lambda new: f"{done}. Now answering from {len(new.articles)} articles.",
+                                        done)
 
     def _hide(self, article: Article) -> None:
         try:
@@ -131,18 +133,18 @@ class Managing:
 
     async def restore(self, article_id: str) -> str:
         """Bring back an article hidden by /remove."""
-        async with self._writing:
+        async with self._turn():
             try:
                 title = await asyncio.to_thread(self._restore, article_id)
             except HiddenListDamaged as exc:
                 raise Refused(f"Nothing was changed: {escaped_fit(str(exc), 1500)}.") from None
-        if title is None:
-            raise Refused(f"No hidden article has the id \u201c{escaped_fit(article_id, 200)}\u201d: pick one "
-                          "from the list.")
-        log.info("restored article %s", article_id)
-        done = f"Restored *{escaped_fit(title, 200)}*"
-        return await self._reloaded(lambda new: f"{done}: it is answered again. Now answering from "
-                                                f"{len(new.articles)} articles.", done)
+            if title is None:
+                raise Refused(f"No hidden article has the id \u201c{escaped_fit(article_id, 200)}\u201d: pick one "
+                              "from the list.")
+            log.info("restored article %s", article_id)
+            done = f"Restored *{escaped_fit(title, 200)}*"
+            return await self._reloaded(lambda new: f"{done}: it is answered again. Now answering from "
+                                                    f"{len(new.articles)} articles.", done)
 
     def _restore(self, value: str) -> str | None:
         titles = self.content.hidden.titles()
@@ -163,15 +165,27 @@ class Managing:
         found = sorted((t, i) for i, t in titles.items() if all(w in " ".join(library.words(t)) for w in words))
         return [(i if len(i) <= 100 else t[:100], t[:100]) for t, i in found[:limit]]
 
-    async def _reloaded(self, message: Callable[[Library], str], done: str) -> str:
-        """Rebuild the library; `message(new library)` on success, else what was done and why it is not in
-        service yet."""
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        """The change and its rebuild as one reload among the bot's processes: refused, before anything is written,
+        while another process reloads. One change at a time in this process too (hidden.json is read, changed and
+        written whole)."""
         try:
-            result = await self.content.reload()
+            async with self.reloads.turn():
+                yield
+        except ReloadInProgress as exc:
+            raise Refused(f"{exc} Nothing was changed.") from None
+
+    async def _reloaded(self, message: Callable[[Library], str], done: str) -> str:
+        """Rebuild the library (within a turn); `message(new library)` on success, and whether the bot's other
+        processes serve it, else what was done and why it is not in service yet."""
+        try:
+            rebuilt = await self.reloads.rebuild()
         except ReloadFailed as exc:
             log.error("rebuild after a moderator's change failed: %s", exc)
             return trim(f"{done}, but rebuilding the library failed, so the change takes effect at the next "
                         f"successful /reload; still answering from the previous articles: "
                         f"{escaped_fit(str(exc), 1000)}", CONTENT_LIMIT)
-        log.info("rebuilt: %s", result.report.summary())
-        return trim(message(self.content.library), CONTENT_LIMIT)
+        log.info("rebuilt: %s", rebuilt.result.report.summary())
+        served = f" {rebuilt.served}" if rebuilt.served else ""
+        return trim(message(self.content.library), CONTENT_LIMIT - len(served)) + served

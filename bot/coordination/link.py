@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from redis.asyncio import Redis
+from redis.asyncio.client import PubSub
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.commands.core import AsyncScript
@@ -67,7 +68,7 @@ class RedisLink:
         try:
             await self._probe(self._client)
         except UNREACHABLE as exc:
-            self._lost(self._client, exc)
+            self.lost(exc)
             return
         self.up = True
         log.info("coordination shared through Redis at %s (keys %s:*)", shown(self.url), self.prefix)
@@ -91,11 +92,19 @@ class RedisLink:
                 async with asyncio.timeout(2 * self.timeout):
                     return await shared(client)
             except UNREACHABLE as exc:
-                self._lost(client, exc)
+                self.lost(exc)
         return await local()
 
-    def _lost(self, client: Redis, error: BaseException) -> None:
-        if self._reconnecting is not None:
+    def pubsub(self) -> PubSub:
+        """A subscriber on this process's client (it takes a connection of its own while subscribed)."""
+        if self._client is None:
+            raise RuntimeError("RedisLink.pubsub before start")
+        return self._client.pubsub()
+
+    def lost(self, error: BaseException) -> None:
+        """Redis failed a call (`error`): calls are this process's own until it answers again."""
+        client = self._client
+        if self._reconnecting is not None or client is None:
             return  # already said, and already trying again: one warning per outage
         self.up = False
         log.warning("Redis at %s cannot be used (%s): coordination is local to this process now (its own request "

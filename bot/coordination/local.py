@@ -7,7 +7,7 @@ import os
 import secrets
 import socket
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from .protocols import Heartbeat
 
@@ -119,6 +119,19 @@ class LocalHeartbeats:
         return [self._last] if self._last is not None and self._until > time.monotonic() else []
 
 
+class LocalLibraryChanges:
+    """On its own, a process has nobody to tell and nobody to hear."""
+
+    async def announce(self, library: str) -> bool:
+        return False
+
+    def listen(self, heard: Callable[[str], Awaitable[None]]) -> None:
+        """Nothing will be heard."""
+
+    async def stop(self) -> None:
+        """Nothing to stop."""
+
+
 class LocalCoordination:
     """Every piece in this process alone: the default, with no `redis_url`."""
 
@@ -139,6 +152,9 @@ class LocalCoordination:
 
     def heartbeats(self, ttl: float) -> LocalHeartbeats:
         return LocalHeartbeats(self.process, ttl)
+
+    def library_changes(self) -> LocalLibraryChanges:
+        return LocalLibraryChanges()
 
     async def start(self, namespace: str) -> None:
         """Nothing to connect to."""

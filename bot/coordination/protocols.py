@@ -3,7 +3,7 @@ Redis ones (`shared.py`) are chosen by `redis_url`, and nothing else in the bot 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -68,6 +68,19 @@ class Heartbeats(Protocol):
         """The heartbeats of the processes alive now, this one's included once it has beaten."""
 
 
+class LibraryChanges(Protocol):
+    """"The library changed": said by the process that rebuilt and saved it, heard by each of the others."""
+
+    async def announce(self, library: str) -> bool:
+        """Tell the bot's other processes that the saved library is now `library` (its fingerprint): False when
+        none can hear it (this process is on its own, or Redis is away)."""
+
+    def listen(self, heard: Callable[[str], Awaitable[None]]) -> None:
+        """From now until `stop()`, `heard(library)` for each change another process announces."""
+
+    async def stop(self) -> None: ...
+
+
 class Coordination(Protocol):
     """Makes the shared pieces of one bot process. `process` names this process to the others."""
 
@@ -85,6 +98,8 @@ class Coordination(Protocol):
         """A lease on the job `name` for a new holder in this process."""
 
     def heartbeats(self, ttl: float) -> Heartbeats: ...
+
+    def library_changes(self) -> LibraryChanges: ...
 
     async def start(self, namespace: str) -> None:
         """Begin sharing with the other processes of the bot named `namespace` (its application id): bots with

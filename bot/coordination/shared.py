@@ -8,14 +8,22 @@ key expires once it says nothing a missing key would not, so nothing grows witho
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Sequence
+import logging
+from collections.abc import Awaitable, Callable, Sequence
 
 from redis.asyncio import Redis
+from redis.asyncio.client import PubSub
 
-from .link import TIMEOUT_SECONDS, RETRY_SECONDS, RedisLink
+from .link import TIMEOUT_SECONDS, RETRY_SECONDS, UNREACHABLE, RedisLink
 from .local import LocalCooldowns, LocalCoordination, LocalHeartbeats, LocalLease, LocalRequestBudget
 from .protocols import Heartbeat
+
+log = logging.getLogger(__name__)
+
+# How long a listener waits for a message before it looks again whether Redis is still up.
+LISTEN_SECONDS = 1.0
 
 # One take from the token bucket at KEYS[1], which holds ARGV[1] tokens at most, refilled at ARGV[2] a second.
 # Returns 0 when a token was taken, else the microseconds until one will be there. The time of the last take is
@@ -173,6 +181,77 @@ class RedisHeartbeats:
         return await self.link.call(shared, self.local.live)
 
 
+class RedisLibraryChanges:
+    """Changes announced on a pub/sub channel (not a key: nothing is kept). A process that is away from Redis when
+    one is announced never hears it: it loads the library at the next change it hears, or its next start."""
+
+    def __init__(self, link: RedisLink, process: str) -> None:
+        self.link, self.process = link, process
+        self._listening: asyncio.Task[None] | None = None
+
+    @property
+    def _channel(self) -> str:
+        return self.link.key("library")
+
+    async def announce(self, library: str) -> bool:
+        said = json.dumps({"process": self.process, "library": library})
+
+        async def shared(client: Redis) -> bool:
+            await client.publish(self._channel, said)
+            return True
+
+        async def alone() -> bool:
+            return False
+
+        return await self.link.call(shared, alone)
+
+    def listen(self, heard: Callable[[str], Awaitable[None]]) -> None:
+        self._listening = asyncio.create_task(self._listen(heard), name="library-changes")
+
+    async def _listen(self, heard: Callable[[str], Awaitable[None]]) -> None:
+        subscriber: PubSub | None = None
+        try:
+            while True:
+                if not self.link.up:  # lost: subscribe again once the link has found Redis again
+                    subscriber = await _unsubscribed(subscriber)
+                    await asyncio.sleep(self.link.timeout)
+                    continue
+                try:
+                    if subscriber is None:
+                        subscriber = self.link.pubsub()
+                        await subscriber.subscribe(self._channel)
+                    message = await subscriber.get_message(ignore_subscribe_messages=True, timeout=LISTEN_SECONDS)
+                except UNREACHABLE as exc:
+                    self.link.lost(exc)
+                    continue
+                if message is None:
+                    continue
+                said = json.loads(message["data"])
+                if said["process"] == self.process:
+                    continue
+                try:
+                    await heard(said["library"])
+                except Exception:  # a bug must not end the listening: later changes would go unheard
+                    log.exception("acting on a library change announced by another process failed")
+        finally:
+            await _unsubscribed(subscriber)
+
+    async def stop(self) -> None:
+        if self._listening is not None:
+            self._listening.cancel()
+            await asyncio.gather(self._listening, return_exceptions=True)
+            self._listening = None
+
+
+async def _unsubscribed(subscriber: PubSub | None) -> None:
+    """`subscriber`'s connection given back (None after); a Redis gone away cannot refuse that."""
+    if subscriber is not None:
+        try:
+            await subscriber.aclose()
+        except UNREACHABLE:
+            pass
+
+
 class RedisCoordination:
     """Every piece shared through the Redis at `url` by the processes of one bot, each falling back to this
     process's own while Redis is away."""
@@ -198,6 +277,9 @@ class RedisCoordination:
 
     def heartbeats(self, ttl: float) -> RedisHeartbeats:
         return RedisHeartbeats(self.link, self.local.heartbeats(ttl))
+
+    def library_changes(self) -> RedisLibraryChanges:
+        return RedisLibraryChanges(self.link, self.process)
 
     async def start(self, namespace: str) -> None:
         await self.link.start(namespace)

@@ -29,7 +29,7 @@ NOT_A_MODERATOR = "Only moderators can change the articles."
 class Collection(commands.Cog):
     def __init__(self, bot: QABot) -> None:
         self.bot = bot
-        self.managing = Managing(bot.content, bot.settings.max_upload_bytes, bot.web)
+        self.managing = Managing(bot.content, bot.reloads, bot.settings.max_upload_bytes, bot.web)
 
     async def _run(self, interaction: discord.Interaction, action: Callable[[], Awaitable[str]]) -> None:
         """Defer privately, run `action()`, and tell the moderator its message (or why it was refused)."""

@@ -67,12 +67,15 @@ class Feeds(commands.Cog):
         if not any(poll.added for poll in polls):
             return ""
         try:
-            await self.bot.content.reload()
+            # The articles are written already: a reload in another process is waited for, then this one runs.
+            async with self.bot.reloads.turn(wait=True):
+                rebuilt = await self.bot.reloads.rebuild()
         except ReloadFailed as exc:
             log.error("rebuild after a feed poll failed: %s", exc)
             return (" Rebuilding the library failed, so they are answered after the next successful /reload: "
                     f"{escaped_fit(str(exc), 500)}")
-        return f" Now answering from {len(self.bot.content.library.articles)} articles."
+        served = f" {rebuilt.served}" if rebuilt.served else ""
+        return f" Now answering from {len(self.bot.content.library.articles)} articles.{served}"
 
     async def _changed(self, interaction: discord.Interaction, url: str,
                        change: Callable[[], Awaitable[str]]) -> None:

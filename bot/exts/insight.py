@@ -240,7 +240,8 @@ class Insight(commands.Cog):
         changed = ("no article changed" if diff.unchanged else
                    f"+{len(diff.added)} added, -{len(diff.removed)} removed, ~{len(diff.changed)} changed")
         ago = _ago((datetime.now(timezone.utc) - reload.finished_at).total_seconds())
-        by = f" by {escape_markdown(who)}" if who else " (not from a command: a scheduled feed poll)"
+        by = (f" by {escape_markdown(who)}" if who else " (made by another process of the bot)" if reload.elsewhere
+              else " (not from a command: a scheduled feed poll)")
         return f"{ago} ago{by}: {changed}; {reload.report.articles:,} articles in {reload.seconds:.1f} s"
 
 

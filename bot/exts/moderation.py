@@ -15,6 +15,7 @@ from ..content import ReloadFailed
 from ..feed_replies import polls_summary
 from ..fit import CONTENT_LIMIT, escaped_fit, trim
 from ..member_ids import hashed_id
+from ..reloading import ReloadInProgress
 from ..render import reload_message
 
 if TYPE_CHECKING:
@@ -59,10 +60,14 @@ class Moderation(commands.Cog):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         log.info("reload requested by %s", hashed_id(interaction.user.id))
-        feeds = await self._polled_feeds()  # first, so that the one rebuild takes in what they added
-        waited = "Waited for the reload already running. " if self.bot.content.reloading else ""
+        waited = "Waited for the reload already running. " if self.bot.reloads.busy else ""
         try:
-            result = await self.bot.content.reload()
+            async with self.bot.reloads.turn():
+                feeds = await self._polled_feeds()  # first, so that the one rebuild takes in what they added
+                rebuilt = await self.bot.reloads.rebuild()
+        except ReloadInProgress as exc:
+            await interaction.followup.send(str(exc), ephemeral=True)
+            return
         except ReloadFailed as exc:
             log.error("reload failed: %s", exc)
             await interaction.followup.send(
@@ -70,8 +75,11 @@ class Moderation(commands.Cog):
                 ephemeral=True,
             )
             return
+        result = rebuilt.result
         log.info("reloaded: %s", result.report.summary())
         text = waited + reload_message(result.diff, result.report, result.seconds)
+        if rebuilt.served:
+            text = trim(text, CONTENT_LIMIT - len(rebuilt.served) - 1) + "\n" + rebuilt.served
         if feeds:
             text = trim(text, CONTENT_LIMIT - min(len(feeds), CONTENT_LIMIT // 2) - 1) + "\n" + feeds
         await interaction.followup.send(trim(text, CONTENT_LIMIT), ephemeral=True)

@@ -21,9 +21,11 @@ from pathlib import Path
 import pytest
 
 from bot import create_bot, processes
+from bot.reloading import IN_PROGRESS, THIS_PROCESS_ONLY
 from fake_discord import FakeDiscord
-from tests.bot.test_discord import running, settings_for
+from tests.bot.test_discord import EPHEMERAL, running, settings_for
 from tests.bot.test_feeds import eventually
+from tests.servers import stopped
 
 SHORT_HEARTBEAT = 2.0
 PATIENCE = 30.0
@@ -101,3 +103,66 @@ async def test_of_two_bots_on_one_redis_one_polls_the_feeds_on_schedule_and_the_
             await poller.close()  # the poller stops: the other polls from its next interval on
             assert await other.feeds.poll_scheduled() is not None
             assert len(news_site.fetched(feed)) == 3
+
+
+LUNAR = "# Lunar Greenhouse\n\nAstronauts harvested twelve heads of lettuce in the lunar greenhouse last spring.\n"
+LUNAR_Q = "How many heads of lettuce did the astronauts harvest?"
+
+
+async def asked(fake: FakeDiscord, question: str) -> str:
+    """What the bot connected to the fake Discord answers to /ask `question` (the quote, or the decline)."""
+    reply = await (await fake.invoke_slash("ask", {"question": question})).answer()
+    return reply["embeds"][0]["description"] if reply.get("embeds") else reply["content"]
+
+
+async def quotes(bot, question: str) -> str | None:
+    """The title a process without a gateway session would quote for `question` (None: it declines)."""
+    answer = await bot.content.answer(question, 3)
+    return None if answer.no_answer else answer.hits[0].article.title
+
+
+async def test_a_reload_in_one_bot_is_served_by_both_and_the_moderator_is_told_so(fake_discord, content, redis_server):
+    async with running(fake_discord, content, redis_url=redis_server.url) as first:
+        async with another_process(fake_discord, content, redis_url=redis_server.url) as second:
+            assert "twelve heads of lettuce" not in await asked(fake_discord, LUNAR_Q)
+            assert await quotes(second, LUNAR_Q) is None
+            (content / "lunar.md").write_text(LUNAR)
+            reply = await (await fake_discord.invoke_slash("reload", user=fake_discord.moderator)).answer()
+            assert "twelve heads of lettuce" in await asked(fake_discord, LUNAR_Q)
+            assert await quotes(second, LUNAR_Q) == "Lunar Greenhouse"
+            assert second.content.fingerprint == first.content.fingerprint
+            assert second.content.last_reload is not None and second.content.last_reload.elsewhere
+    assert reply["flags"] & EPHEMERAL
+    assert reply["content"].startswith("Reloaded 3 articles")
+    assert "Every process of the bot serves it now (2 of 2)." in reply["content"]
+
+
+async def test_with_redis_stopped_a_reload_is_this_process_only_and_the_moderator_is_told_so(
+        fake_discord, content, redis_server):
+    async with running(fake_discord, content, redis_url=redis_server.url):
+        async with another_process(fake_discord, content, redis_url=redis_server.url) as second:
+            async with stopped(redis_server):
+                (content / "lunar.md").write_text(LUNAR)
+                reply = await (await fake_discord.invoke_slash("reload", user=fake_discord.moderator)).answer()
+                assert "twelve heads of lettuce" in await asked(fake_discord, LUNAR_Q)
+                assert await quotes(second, LUNAR_Q) is None  # it never heard: it answers from what it had
+    assert reply["content"].startswith("Reloaded 3 articles")
+    assert THIS_PROCESS_ONLY in reply["content"]
+
+
+async def test_while_another_bot_reloads_reload_and_remove_are_refused_politely_and_change_nothing(
+        fake_discord, content, redis_server):
+    (content / "lunar.md").write_text(LUNAR)
+    async with running(fake_discord, content, redis_url=redis_server.url) as first:
+        async with another_process(fake_discord, content, redis_url=redis_server.url) as second:
+            async with second.reloads.turn():  # the other process is in the middle of a reload
+                reload = await (await fake_discord.invoke_slash("reload", user=fake_discord.moderator)).answer()
+                remove = await (await fake_discord.invoke_slash(
+                    "remove", {"article": "Lunar Greenhouse"}, user=fake_discord.moderator)).answer()
+            assert first.content.last_reload is None
+            assert "twelve heads of lettuce" in await asked(fake_discord, LUNAR_Q)
+            assert not first.content.hidden.ids()
+    for reply in (reload, remove):
+        assert reply["flags"] & EPHEMERAL
+        assert reply["content"].startswith(IN_PROGRESS)
+    assert remove["content"].endswith("Nothing was changed.")
