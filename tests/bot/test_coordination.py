@@ -302,3 +302,34 @@ async def test_a_bot_on_redis_shares_its_cooldowns_and_answers_while_redis_is_do
                 assert not bot.coordination.shared
     assert "Igor Shchyogolev" in answer["embeds"][0]["description"]
     assert len(coordination_warnings(caplog)) == 1
+
+
+async def test_a_library_change_is_heard_by_the_other_process_only_and_again_after_redis_comes_back(
+        two_processes, redis_server):
+    a, b = two_processes
+    heard_by_a, heard_by_b = [], []
+
+    async def into(heard: list[str], library: str) -> None:
+        heard.append(library)
+
+    in_a, in_b = a.library_changes(), b.library_changes()
+    in_a.listen(lambda library: into(heard_by_a, library))
+    in_b.listen(lambda library: into(heard_by_b, library))
+    try:
+        await until_heard(a, heard_by_b, "first")
+        async with stopped(redis_server):
+            assert not await a.library_changes().announce("while-away")  # nobody can hear it
+        await until_heard(a, heard_by_b, "second")  # b subscribed again once Redis was back
+    finally:
+        await in_a.stop()
+        await in_b.stop()
+    assert heard_by_a == []  # a process does not hear itself
+    assert "while-away" not in heard_by_b
+
+
+async def until_heard(announcer: RedisCoordination, heard: list[str], library: str) -> None:
+    """Announce `library` until it is heard: a listener subscribes a moment after it starts, or after Redis is back."""
+    async with asyncio.timeout(30):
+        while library not in heard:
+            await announcer.library_changes().announce(library)
+            await asyncio.sleep(0.1)

@@ -14,13 +14,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
-from bot import create_bot, processes
+from bot import create_bot, processes, reloading
 from bot.reloading import IN_PROGRESS, THIS_PROCESS_ONLY
 from fake_discord import FakeDiscord
 from tests.bot.test_discord import EPHEMERAL, running, settings_for
@@ -166,3 +167,18 @@ async def test_while_another_bot_reloads_reload_and_remove_are_refused_politely_
         assert reply["flags"] & EPHEMERAL
         assert reply["content"].startswith(IN_PROGRESS)
     assert remove["content"].endswith("Nothing was changed.")
+
+
+async def test_a_process_that_sees_other_content_keeps_its_library_says_why_and_the_moderator_hears_1_of_2(
+        fake_discord, content, tmp_path, redis_server, monkeypatch, caplog):
+    monkeypatch.setattr(reloading, "SERVED_WAIT_SECONDS", 1.0)
+    elsewhere = tmp_path / "elsewhere"  # another machine's folders, not shared with the first process
+    shutil.copytree(content, elsewhere / "content")
+    async with running(fake_discord, content, redis_url=redis_server.url):
+        async with another_process(fake_discord, elsewhere / "content", redis_url=redis_server.url) as second:
+            (content / "lunar.md").write_text(LUNAR)
+            reply = await (await fake_discord.invoke_slash("reload", user=fake_discord.moderator)).answer()
+            assert await quotes(second, LUNAR_Q) is None
+    assert "1 of 2 processes of the bot serve it after 1 s; the others still answer from the library they had" in (
+        reply["content"])
+    assert "this process sees other content" in caplog.text and "must be the same folders" in caplog.text
