@@ -112,10 +112,6 @@ class ContentStore:
         fingerprints answer alike. None before the first load."""
         return self._fingerprint
 
-    @property
-    def reloading(self) -> bool:
-        return self._reload_lock.locked()
-
     def _content_fingerprint(self, hidden: frozenset[str]) -> str:
         seen = fingerprint(self.settings.content_path, index_settings(self.settings.retrieval), self.managed.folder,
                            hidden)

@@ -162,7 +162,12 @@ class RedisHeartbeats:
                 keys=[self.link.key("processes"), self.link.key("heartbeat", self.process)],
                 args=[self.process, said, milliseconds(self.ttl)], client=client)
 
-        await self.link.call(shared, lambda: self.local.beat(shard_ids, version, library))
+        async def beaten_locally() -> None:
+            """Beaten below already."""
+
+        # Always beaten here too, so that from the moment Redis goes away this process still lists itself (/status).
+        await self.local.beat(shard_ids, version, library)
+        await self.link.call(shared, beaten_locally)
 
     async def live(self) -> list[Heartbeat]:
         async def shared(client: Redis) -> list[Heartbeat]:

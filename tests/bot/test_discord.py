@@ -275,7 +275,7 @@ async def test_questions_during_a_slow_reload_are_answered_at_once_from_the_old_
         second = await fake_discord.invoke_slash("reload", user=fake_discord.moderator)
         asked = await fake_discord.invoke_slash("ask", {"question": SHCHYOGOLEV_Q})
         answered = await asked.answer(timeout=2)
-        assert bot.content.reloading
+        assert bot.reloads.busy
         release.set()
         done_first = await first.answer(timeout=5)
         done_second = await second.answer(timeout=5)

@@ -140,15 +140,18 @@ async def test_a_reload_in_one_bot_is_served_by_both_and_the_moderator_is_told_s
 
 async def test_with_redis_stopped_a_reload_is_this_process_only_and_the_moderator_is_told_so(
         fake_discord, content, redis_server):
-    async with running(fake_discord, content, redis_url=redis_server.url):
+    async with running(fake_discord, content, redis_url=redis_server.url) as first:
         async with another_process(fake_discord, content, redis_url=redis_server.url) as second:
             async with stopped(redis_server):
                 (content / "lunar.md").write_text(LUNAR)
                 reply = await (await fake_discord.invoke_slash("reload", user=fake_discord.moderator)).answer()
                 assert "twelve heads of lettuce" in await asked(fake_discord, LUNAR_Q)
                 assert await quotes(second, LUNAR_Q) is None  # it never heard: it answers from what it had
+                status = await status_until(fake_discord, r"Redis cannot be reached.*\n.*\(this one\)")
     assert reply["content"].startswith("Reloaded 3 articles")
     assert THIS_PROCESS_ONLY in reply["content"]
+    assert "**Processes:** Redis cannot be reached: this process coordinates on its own (see the log)" in status
+    assert f"library `{first.content.fingerprint[:8]}`" in process_line(status, first.coordination.process)
 
 
 async def test_while_another_bot_reloads_reload_and_remove_are_refused_politely_and_change_nothing(
