@@ -15,6 +15,7 @@ import asyncio
 import logging
 import re
 import shutil
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -22,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from bot import create_bot, processes, reloading
-from bot.reloading import IN_PROGRESS, THIS_PROCESS_ONLY
+from bot import content as content_module
+from bot.reloading import IN_PROGRESS, THIS_PROCESS_ONLY, ReloadInProgress
 from fake_discord import FakeDiscord
 from tests.bot.test_discord import EPHEMERAL, running, settings_for
 from tests.bot.test_feeds import eventually
@@ -185,3 +187,28 @@ async def test_a_process_that_sees_other_content_keeps_its_library_says_why_and_
     assert "1 of 2 processes of the bot serve it after 1 s; the others still answer from the library they had" in (
         reply["content"])
     assert "this process sees other content" in caplog.text and "must be the same folders" in caplog.text
+
+
+async def test_a_reload_longer_than_its_lease_keeps_it_and_the_other_bot_is_still_refused(
+        fake_discord, content, redis_server, monkeypatch):
+    monkeypatch.setattr(reloading, "RELOAD_LEASE_SECONDS", 1.0)
+    release = threading.Event()
+    real_load = content_module.Library.load
+
+    def slow_load(*args, **kwargs):
+        release.wait(timeout=PATIENCE)
+        return real_load(*args, **kwargs)
+
+    async with running(fake_discord, content, redis_url=redis_server.url) as first:
+        async with another_process(fake_discord, content, redis_url=redis_server.url) as second:
+            monkeypatch.setattr(content_module.Library, "load", slow_load)
+            (content / "lunar.md").write_text(LUNAR)
+            reload = await fake_discord.invoke_slash("reload", user=fake_discord.moderator)
+            await eventually(lambda: first.reloads.busy, timeout=PATIENCE)
+            await asyncio.sleep(3 * reloading.RELOAD_LEASE_SECONDS)  # the build outlasts its lease three times over
+            with pytest.raises(ReloadInProgress):
+                async with second.reloads.turn():
+                    pass
+            release.set()
+            done = await reload.answer(timeout=PATIENCE)
+    assert "Every process of the bot serves it now (2 of 2)." in done["content"]
