@@ -229,17 +229,18 @@ class RedisLibraryChanges:
                 except UNREACHABLE as exc:
                     self.link.lost(exc)
                     continue
-                if message is None:
-                    continue
-                said = json.loads(message["data"])
-                if said["process"] == self.process:
-                    continue
-                try:
-                    await heard(said["library"])
-                except Exception:  # a bug must not end the listening: later changes would go unheard
-                    log.exception("acting on a library change announced by another process failed")
+                if message is not None:
+                    await self._act(message["data"], heard)
         finally:
             await _unsubscribed(subscriber)
+
+    async def _act(self, data: bytes, heard: Callable[[str], Awaitable[None]]) -> None:
+        try:
+            said = json.loads(data)
+            if said["process"] != self.process:  # a process does not follow its own announcement
+                await heard(said["library"])
+        except Exception:  # a bug, or a stranger's message, must not end the listening: later changes go unheard
+            log.exception("acting on a library change announced on Redis failed")
 
     async def stop(self) -> None:
         if self._listening is not None:
