@@ -108,3 +108,10 @@ def test_the_lines_show_terms_score_threshold_ranks_and_runner_up(seed_library):
     assert re.search(r"No-answer model: (0\.\d\d|1\.00) against the threshold 0\.50: quoted", text)
     assert "Runner-up: In Sudan, A Surprise About-Face Marks Death Of The Revolution, passage 1 of 3" in text
     assert explain(seed_library, "hi").lines()[-1].startswith("Small talk (greeting)")
+
+
+def test_what_the_no_answer_model_set_aside_as_chat_is_shown(seed_library):
+    context = "trivia night at the pub tomorrow and our team is cramming. who arrested Hamdok"
+    lines = explain(seed_library, context).lines()
+    assert "  judged as: who arrested Hamdok (the rest may be chat, and the best passage has none of it)" in lines
+    assert not any("judged as" in line for line in explain(seed_library, "who arrested Hamdok").lines())
