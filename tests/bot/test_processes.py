@@ -26,7 +26,9 @@ from bot import create_bot, processes, reloading
 from bot import content as content_module
 from bot.reloading import IN_PROGRESS, THIS_PROCESS_ONLY, ReloadInProgress
 from fake_discord import FakeDiscord
+from tests.bot.test_collection import LETTUCE_Q, ask, quoted, slash
 from tests.bot.test_discord import EPHEMERAL, running, settings_for
+from tests.bot.test_feeds import TIDES_Q
 from tests.bot.test_feeds import eventually
 from tests.servers import stopped
 
@@ -109,13 +111,6 @@ async def test_of_two_bots_on_one_redis_one_polls_the_feeds_on_schedule_and_the_
 
 
 LUNAR = "# Lunar Greenhouse\n\nAstronauts harvested twelve heads of lettuce in the lunar greenhouse last spring.\n"
-LUNAR_Q = "How many heads of lettuce did the astronauts harvest?"
-
-
-async def asked(fake: FakeDiscord, question: str) -> str:
-    """What the bot connected to the fake Discord answers to /ask `question` (the quote, or the decline)."""
-    reply = await (await fake.invoke_slash("ask", {"question": question})).answer()
-    return reply["embeds"][0]["description"] if reply.get("embeds") else reply["content"]
 
 
 async def quotes(bot, question: str) -> str | None:
@@ -127,12 +122,12 @@ async def quotes(bot, question: str) -> str | None:
 async def test_a_reload_in_one_bot_is_served_by_both_and_the_moderator_is_told_so(fake_discord, content, redis_server):
     async with running(fake_discord, content, redis_url=redis_server.url) as first:
         async with another_process(fake_discord, content, redis_url=redis_server.url) as second:
-            assert "twelve heads of lettuce" not in await asked(fake_discord, LUNAR_Q)
-            assert await quotes(second, LUNAR_Q) is None
+            assert "twelve heads of lettuce" not in quoted(await ask(fake_discord, LETTUCE_Q))
+            assert await quotes(second, LETTUCE_Q) is None
             (content / "lunar.md").write_text(LUNAR)
             reply = await (await fake_discord.invoke_slash("reload", user=fake_discord.moderator)).answer()
-            assert "twelve heads of lettuce" in await asked(fake_discord, LUNAR_Q)
-            assert await quotes(second, LUNAR_Q) == "Lunar Greenhouse"
+            assert "twelve heads of lettuce" in quoted(await ask(fake_discord, LETTUCE_Q))
+            assert await quotes(second, LETTUCE_Q) == "Lunar Greenhouse"
             assert second.content.fingerprint == first.content.fingerprint
             assert second.content.last_reload is not None and second.content.last_reload.elsewhere
     assert reply["flags"] & EPHEMERAL
@@ -147,8 +142,8 @@ async def test_with_redis_stopped_a_reload_is_this_process_only_and_the_moderato
             async with stopped(redis_server):
                 (content / "lunar.md").write_text(LUNAR)
                 reply = await (await fake_discord.invoke_slash("reload", user=fake_discord.moderator)).answer()
-                assert "twelve heads of lettuce" in await asked(fake_discord, LUNAR_Q)
-                assert await quotes(second, LUNAR_Q) is None  # it never heard: it answers from what it had
+                assert "twelve heads of lettuce" in quoted(await ask(fake_discord, LETTUCE_Q))
+                assert await quotes(second, LETTUCE_Q) is None  # it never heard: it answers from what it had
                 status = await status_until(fake_discord, r"Redis cannot be reached.*\n.*\(this one\)")
     assert reply["content"].startswith("Reloaded 3 articles")
     assert THIS_PROCESS_ONLY in reply["content"]
@@ -166,7 +161,7 @@ async def test_while_another_bot_reloads_reload_and_remove_are_refused_politely_
                 remove = await (await fake_discord.invoke_slash(
                     "remove", {"article": "Lunar Greenhouse"}, user=fake_discord.moderator)).answer()
             assert first.content.last_reload is None
-            assert "twelve heads of lettuce" in await asked(fake_discord, LUNAR_Q)
+            assert "twelve heads of lettuce" in quoted(await ask(fake_discord, LETTUCE_Q))
             assert not first.content.hidden.ids()
     for reply in (reload, remove):
         assert reply["flags"] & EPHEMERAL
@@ -183,7 +178,7 @@ async def test_a_process_that_sees_other_content_keeps_its_library_says_why_and_
         async with another_process(fake_discord, elsewhere / "content", redis_url=redis_server.url) as second:
             (content / "lunar.md").write_text(LUNAR)
             reply = await (await fake_discord.invoke_slash("reload", user=fake_discord.moderator)).answer()
-            assert await quotes(second, LUNAR_Q) is None
+            assert await quotes(second, LETTUCE_Q) is None
     assert "1 of 2 processes of the bot serve it after 1 s; the others still answer from the library they had" in (
         reply["content"])
     assert "this process sees other content" in caplog.text and "must be the same folders" in caplog.text
@@ -212,3 +207,21 @@ async def test_a_reload_longer_than_its_lease_keeps_it_and_the_other_bot_is_stil
             release.set()
             done = await reload.answer(timeout=PATIENCE)
     assert "Every process of the bot serves it now (2 of 2)." in done["content"]
+
+
+async def test_a_feeds_new_articles_wait_for_another_bots_reload_then_both_serve_them(
+        fake_discord, content, redis_server, news_site):
+    news_site.feeds["courier"] = ["tides"]
+    shared = dict(redis_url=redis_server.url, allow_private_urls=True)
+    async with running(fake_discord, content, **shared) as first:
+        async with another_process(fake_discord, content, **shared) as second:
+            async with second.reloads.turn():  # the other process is reloading when the feed's articles are written
+                following = asyncio.create_task(slash(fake_discord, "feed add", {"url": news_site.feed_url("courier")}))
+                await eventually(lambda: bool(news_site.fetched("/story/tides")), timeout=PATIENCE)
+                await asyncio.sleep(0.5)
+                assert not following.done()  # waiting for its turn, not refused: the articles are written already
+            followed = await following
+            assert "four thousand homes" in quoted(await ask(fake_discord, TIDES_Q))
+            assert await quotes(second, TIDES_Q) == "Tidal Turbines Power the Island"
+    assert first.content.fingerprint == second.content.fingerprint
+    assert "Now answering from 3 articles. Every process of the bot serves it now (2 of 2)." in followed["content"]
