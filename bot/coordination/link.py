@@ -108,7 +108,8 @@ class RedisLink:
             return  # already said, and already trying again: one warning per outage
         self.up = False
         log.warning("Redis at %s cannot be used (%s): coordination is local to this process now (its own request "
-                    "budget, member cooldowns, leases and heartbeats); trying Redis again in the background",
+                    "budget, member cooldowns, leases and heartbeats; reloads neither told to nor heard from the other "
+                    "processes); trying Redis again in the background",
                     shown(self.url), str(error) or type(error).__name__)
         self._reconnecting = asyncio.create_task(self._reconnect(client), name="redis-reconnect")
 

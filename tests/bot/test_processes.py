@@ -225,3 +225,17 @@ async def test_a_feeds_new_articles_wait_for_another_bots_reload_then_both_serve
             assert await quotes(second, TIDES_Q) == "Tidal Turbines Power the Island"
     assert first.content.fingerprint == second.content.fingerprint
     assert "Now answering from 3 articles. Every process of the bot serves it now (2 of 2)." in followed["content"]
+
+
+async def test_a_reload_made_in_another_bot_is_answered_here_and_status_says_where_it_was_made(
+        fake_discord, content, redis_server):
+    async with running(fake_discord, content, redis_url=redis_server.url) as first:
+        async with another_process(fake_discord, content, redis_url=redis_server.url) as second:
+            (content / "lunar.md").write_text(LUNAR)
+            async with second.reloads.turn():
+                rebuilt = await second.reloads.rebuild()
+            assert "twelve heads of lettuce" in quoted(await ask(fake_discord, LETTUCE_Q))
+            status = await status_until(fake_discord, r"2 live")
+    assert rebuilt.served == "Every process of the bot serves it now (2 of 2)."
+    assert first.content.fingerprint == second.content.fingerprint
+    assert re.search(r"\*\*Last reload:\*\* \d+ s ago \(made by another process of the bot\): \+1 added", status)
