@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 # How long a listener waits for a message before it looks again whether Redis is still up.
 LISTEN_SECONDS = 1.0
+# How long the last announced library is kept for a process that was away when it was announced.
+LATEST_SECONDS = 24 * 3600
 
 # One take from the token bucket at KEYS[1], which holds ARGV[1] tokens at most, refilled at ARGV[2] a second.
 # Returns 0 when a token was taken, else the microseconds until one will be there. The time of the last take is
@@ -187,8 +189,9 @@ class RedisHeartbeats:
 
 
 class RedisLibraryChanges:
-    """Changes announced on a pub/sub channel (not a key: nothing is kept). A process that is away from Redis when
-    one is announced never hears it: it loads the library at the next change it hears, or its next start."""
+    """Changes announced on a pub/sub channel, the last one also kept (a day) under a key: a process that was away
+    from Redis, or whose subscription dropped, when one was announced reads it when it subscribes again and follows
+    it then. At its first subscription a process serves what it has just loaded, so it reads nothing."""
 
     def __init__(self, link: RedisLink, process: str) -> None:
         self.link, self.process = link, process
@@ -202,6 +205,7 @@ class RedisLibraryChanges:
         said = json.dumps({"process": self.process, "library": library})
 
         async def shared(client: Redis) -> bool:
+            await client.set(self.link.key("library", "latest"), said, ex=LATEST_SECONDS)
             await client.publish(self._channel, said)
             return True
 
@@ -215,6 +219,7 @@ class RedisLibraryChanges:
 
     async def _listen(self, heard: Callable[[str], Awaitable[None]]) -> None:
         subscriber: PubSub | None = None
+        subscribed_before = False
         try:
             while True:
                 if not self.link.up:  # lost: subscribe again once the link has found Redis again
@@ -225,6 +230,11 @@ class RedisLibraryChanges:
                     if subscriber is None:
                         subscriber = self.link.pubsub()
                         await subscriber.subscribe(self._channel)
+                        if subscribed_before:  # what was announced meanwhile went unheard: the last one is kept
+                            latest = await self.link.call(self._latest, _nothing)
+                            if latest is not None:
+                                await self._act(latest, heard)
+                        subscribed_before = True
                     message = await subscriber.get_message(ignore_subscribe_messages=True, timeout=LISTEN_SECONDS)
                 except UNREACHABLE as exc:
                     self.link.lost(exc)
@@ -233,6 +243,9 @@ class RedisLibraryChanges:
                     await self._act(message["data"], heard)
         finally:
             await _unsubscribed(subscriber)
+
+    async def _latest(self, client: Redis) -> bytes | None:
+        return await client.get(self.link.key("library", "latest"))
 
     async def _act(self, data: bytes, heard: Callable[[str], Awaitable[None]]) -> None:
         try:
@@ -247,6 +260,10 @@ class RedisLibraryChanges:
             self._listening.cancel()
             await asyncio.gather(self._listening, return_exceptions=True)
             self._listening = None
+
+
+async def _nothing() -> None:
+    return None
 
 
 async def _unsubscribed(subscriber: PubSub | None) -> None:

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from bot.coordination import Coordination, LocalCoordination, RedisCoordination
 from bot.coordination import local
 from bot.coordination.local import TokenBucket
+from bot.coordination.shared import LISTEN_SECONDS
 from bot.limits import QuestionLimiter
 from bot.member_ids import hashed_id
 from tests.bot.test_discord import SHCHYOGOLEV_Q, reply_to, running
@@ -344,3 +345,30 @@ async def until_heard(announcer: RedisCoordination, heard: list[str], library: s
         while library not in heard:
             await announcer.library_changes().announce(library)
             await asyncio.sleep(0.1)
+
+
+async def test_a_library_change_announced_while_a_process_was_cut_off_is_followed_when_it_is_back(
+        two_processes, monkeypatch):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    a, b = two_processes
+    heard_by_b: list[str] = []
+
+    async def into(library: str) -> None:
+        heard_by_b.append(library)
+
+    in_b = b.library_changes()
+    in_b.listen(into)
+    try:
+        await until_heard(a, heard_by_b, "first")
+        # b loses Redis (a itself can still reach it) and stays away until let back.
+        monkeypatch.setattr(b.link, "_probe", mock.AsyncMock(side_effect=RedisConnectionError("cut off")))
+        b.link.lost(RedisConnectionError("cut off"))
+        await asyncio.sleep(LISTEN_SECONDS + 0.5)  # b's listener has given its subscription up
+        assert await a.library_changes().announce("while-b-was-away")  # announced once, never again
+        monkeypatch.undo()
+        async with asyncio.timeout(30):
+            while "while-b-was-away" not in heard_by_b:
+                await asyncio.sleep(0.05)
+    finally:
+        await in_b.stop()
