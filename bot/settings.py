@@ -120,6 +120,15 @@ class Settings(BaseSettings):
         description="A Redis server (redis://, rediss:// or unix:// URL) through which the bot's processes share "
                     "Discord's request budget and members' cooldowns. Unset: each process keeps its own.",
     )
+    shard_count: int | None = Field(
+        None, ge=1,
+        description="How many shards the bot has across all its processes (Discord requires shards past 2,500 "
+                    "servers). Unset: Discord's recommended count, every shard in this process.",
+    )
+    shard_ids: Annotated[list[int] | None, NoDecode] = Field(
+        None,
+        description="Which of the shard_count shards this process runs (0 to shard_count - 1). Unset: all of them.",
+    )
     record_questions: bool = Field(
         True, description="Record each question (member as a keyed hash), its outcome and answer time.",
     )
@@ -142,7 +151,7 @@ class Settings(BaseSettings):
         default_factory=RetrievalSettings, description="What is indexed and how questions are scored."
     )
 
-    @field_validator("answer_channel_ids", "moderator_role_ids", "feeds", mode="before")
+    @field_validator("answer_channel_ids", "moderator_role_ids", "feeds", "shard_ids", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         # "1,2,3" in an environment variable is friendlier than JSON.
@@ -170,6 +179,23 @@ class Settings(BaseSettings):
         if value is not None:
             parse_url(value)
         return value
+
+    @model_validator(mode="after")
+    def _shards(self) -> Settings:
+        # discord.py would start the shards anyway and Discord would close them one by one, far from the cause.
+        if self.shard_ids is None:
+            return self
+        if self.shard_count is None:
+            raise ValueError("shard_ids needs shard_count: how many shards the bot has across all its processes")
+        outside = sorted(i for i in self.shard_ids if not 0 <= i < self.shard_count)
+        if outside:
+            raise ValueError(f"shard_ids {outside} are not shards of {self.shard_count}: "
+                             f"each must be from 0 to {self.shard_count - 1}")
+        if len(set(self.shard_ids)) != len(self.shard_ids):
+            raise ValueError(f"shard_ids lists a shard twice: {self.shard_ids}")
+        if not self.shard_ids:
+            raise ValueError("shard_ids is empty: name at least one shard, or leave it unset for all of them")
+        return self
 
     @model_validator(mode="after")
     def _index_in_data_path(self) -> Settings:

@@ -19,7 +19,7 @@ TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.Gabcde.very-secret-token-value"
 def _isolated(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     for name in ("DISCORD_TOKEN", "TOKEN", "CONTENT_PATH", "ANSWER_CHANNEL_IDS", "MODERATOR_ROLE_IDS", "RETRIEVAL",
-                 "LIMITS", "FEEDS", "FEED_INTERVAL_MINUTES", "ALLOW_PRIVATE_URLS", *(n.upper() for n in RENAMED)):
+                 "LIMITS", "FEEDS", "FEED_INTERVAL_MINUTES", "ALLOW_PRIVATE_URLS", "SHARD_COUNT", "SHARD_IDS", *(n.upper() for n in RENAMED)):
         monkeypatch.delenv(name, raising=False)
     for name in [n for n in os.environ if n.startswith(("RETRIEVAL__", "LIMITS__"))]:
         monkeypatch.delenv(name)
@@ -240,3 +240,15 @@ def test_given_under_both_names_in_one_place_the_new_name_wins_and_the_warning_s
     caplog.clear()
     settings = Settings(_env_file=None, retrieval=RetrievalSettings(min_coverage=0.3), bm25_b=0.5)
     assert settings.retrieval.min_coverage == 0.3 and settings.retrieval.bm25.b == 0.5
+
+
+def test_shard_ids_are_shards_of_shard_count_named_once(monkeypatch):
+    assert (Settings().shard_count, Settings().shard_ids) == (None, None)  # one process, every shard
+    monkeypatch.setenv("SHARD_COUNT", "4")
+    monkeypatch.setenv("SHARD_IDS", "3,1")
+    assert (Settings().shard_count, Settings().shard_ids) == (4, [3, 1])
+    for ids, says in ([0, 4], "[4] are not shards of 4"), ([1, 1], "lists a shard twice"), ([], "is empty"):
+        with pytest.raises(ValidationError, match=re.escape(says)):
+            Settings(shard_count=4, shard_ids=ids)
+    with pytest.raises(ValidationError, match="shard_ids needs shard_count"):
+        Settings(shard_count=None, shard_ids=[0])
