@@ -121,7 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     insights.add_argument("--json", action="store_true", help="machine-readable output")
 
     commands.add_parser("console", parents=[content], help="answer questions typed on standard input")
-    commands.add_parser("run", help="connect to Discord (falls back to the console without a token)")
+    run = commands.add_parser("run", help="connect to Discord (falls back to the console without a token)")
+    run.add_argument("--shard-count", type=_positive, help="how many shards the bot has in all (setting shard_count)")
+    run.add_argument("--shard-ids", help="which of them this process runs, e.g. 0,1 (setting shard_ids)")
     sync = commands.add_parser("sync", help="register the slash commands with Discord")
     sync.add_argument("--guild", type=int, help="sync to one server (instant) instead of globally")
     return parser
@@ -160,7 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("ask", "why") and not args.question.strip():
         parser.error(f'{args.command} needs a question, e.g. python -m bot {args.command} "Who wrote about Sudan?"')
     try:
-        settings = Settings()
+        # Flags given on the command line win over the settings file and the environment.
+        shards = {name: getattr(args, name) for name in ("shard_count", "shard_ids") if getattr(args, name, None)}
+        settings = Settings(**shards)
     except ValidationError as exc:
         print(describe_errors(exc), file=sys.stderr)
         return 2

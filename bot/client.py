@@ -54,14 +54,15 @@ class QABot(commands.Bot):
             intents=intents_for(settings),
             allowed_mentions=NO_MENTIONS,
             help_command=None,
+            # Only a ShardedQABot reads these (create_bot picks it when shard_count is set).
+            **({"shard_count": settings.shard_count, "shard_ids": settings.shard_ids} if settings.shard_count else {}),
         )
         self.settings = settings
         self.content = ContentStore(settings)
         # In this process alone, or shared with the bot's other processes through Redis (`redis_url`).
         self.coordination = coordination_for(settings.redis_url)
-        # Not sharded yet: one process runs every shard, which its heartbeat says as no shard ids.
-        self.beating = Beating(self.coordination, lambda: () if self.shard_id is None else (self.shard_id,),
-                               lambda: self.content.fingerprint)
+        # One process with every shard says so as no shard ids.
+        self.beating = Beating(self.coordination, self._shards, lambda: self.content.fingerprint)
         self.reloads = Reloads(self.content, self.coordination, self.beating, settings.redis_url is not None)
         self.limiter = QuestionLimiter(
             settings.limits.question_cooldown_rate, settings.limits.question_cooldown_seconds,
@@ -72,6 +73,12 @@ class QABot(commands.Bot):
         self.feeds = FeedPoller(FollowedFeeds(settings.data_path), self.content.managed, self.web, self.coordination,
                                 settings.feed_interval_minutes)
         self.tree.on_error = self.on_app_command_error
+
+    def _shards(self) -> tuple[int, ...]:
+        ids = getattr(self, "shard_ids", None)  # an AutoShardedBot's, once it knows them
+        if ids is not None:
+            return tuple(ids)
+        return () if self.shard_id is None else (self.shard_id,)
 
     async def setup_hook(self) -> None:
         # The application id names the bot's keys in a Redis that other bots may share (login has set it).
@@ -150,9 +157,17 @@ class QABot(commands.Bot):
         log.exception("error in %s", event_method)
 
 
+class ShardedQABot(QABot, commands.AutoShardedBot):
+    """The bot running settings.shard_ids of settings.shard_count shards in this process."""
+
+
 def create_bot(settings: Settings) -> commands.Bot:
     """A ready-to-start bot. Touches neither the network nor the content until it starts."""
-    return QABot(settings)
+    return _bot_for(settings)
+
+
+def _bot_for(settings: Settings) -> QABot:
+    return ShardedQABot(settings) if settings.shard_count else QABot(settings)
 
 
 async def _sync(bot: QABot, guild_id: int | None) -> None:
@@ -171,7 +186,7 @@ async def _sync(bot: QABot, guild_id: int | None) -> None:
 
 def run_discord(settings: Settings, sync_only: bool = False, sync_guild: int | None = None) -> int:
     """`python -m bot run` / `sync` with a token. Returns the process exit code."""
-    bot = QABot(settings)
+    bot = _bot_for(settings)
     token = settings.token.get_secret_value() if settings.token else ""
     try:
         if sync_only:

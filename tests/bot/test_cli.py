@@ -152,3 +152,8 @@ def test_the_configured_collection_has_what_moderators_added_and_not_what_they_h
     (data / "hidden.json").write_text("{oops")
     assert main(["index"]) == 1
     assert "hidden.json" in capsys.readouterr().err and (data / "hidden.json").read_text() == "{oops"
+
+
+def test_run_refuses_shard_ids_that_are_not_shards_of_the_count_before_connecting(capsys):
+    assert main(["run", "--shard-count", "2", "--shard-ids", "1,2"]) == 2
+    assert "[2] are not shards of 2" in capsys.readouterr().err

@@ -239,3 +239,15 @@ async def test_a_reload_made_in_another_bot_is_answered_here_and_status_says_whe
     assert rebuilt.served == "Every process of the bot serves it now (2 of 2)."
     assert first.content.fingerprint == second.content.fingerprint
     assert re.search(r"\*\*Last reload:\*\* \d+ s ago \(made by another process of the bot\): \+1 added", status)
+
+
+async def test_a_bot_running_some_shards_names_them_in_its_heartbeat_and_one_with_all_names_none(tmp_path):
+    from bot.settings import Settings
+
+    sharded = create_bot(Settings(data_path=tmp_path, shard_count=2, shard_ids=[1]))
+    assert (sharded.shard_count, sharded.shard_ids) == (2, [1])  # what discord.py will launch
+    await sharded.beating.beat()
+    assert [beat.shard_ids for beat in await sharded.beating.heartbeats.live()] == [(1,)]
+    whole = create_bot(Settings(data_path=tmp_path))
+    await whole.beating.beat()
+    assert [beat.shard_ids for beat in await whole.beating.heartbeats.live()] == [()]
