@@ -1,10 +1,11 @@
-"""`python -m bot`: ask, why, index, insights, console, run, sync."""
+"""`python -m bot`: ask, why, index, insights, console, run, cluster, sync."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -124,6 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="connect to Discord (falls back to the console without a token)")
     run.add_argument("--shard-count", type=_positive, help="how many shards the bot has in all (setting shard_count)")
     run.add_argument("--shard-ids", help="which of them this process runs, e.g. 0,1 (setting shard_ids)")
+    cluster = commands.add_parser(
+        "cluster", help="run the bot on Discord as several processes on this machine, restarting any that ends")
+    cluster.add_argument("--processes", type=_positive, default=os.cpu_count() or 1,
+                         help="how many processes (default: one per core)")
+    cluster.add_argument("--shard-count", type=_positive,
+                         help="how many shards in all (default: setting shard_count, else one per process)")
     sync = commands.add_parser("sync", help="register the slash commands with Discord")
     sync.add_argument("--guild", type=int, help="sync to one server (instant) instead of globally")
     return parser
@@ -169,15 +176,24 @@ def main(argv: list[str] | None = None) -> int:
         print(describe_errors(exc), file=sys.stderr)
         return 2
     # The one-shot commands and the console print their own results; only the bot on Discord chats at INFO.
-    on_discord = args.command in ("run", "sync") and settings.token is not None
+    on_discord = args.command in ("run", "sync", "cluster") and settings.token is not None
     level = settings.log_level if on_discord or settings.log_level == "DEBUG" else "WARNING"
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # A process of several says which in each line: their lines meet in one terminal or journal.
+    which = f"[shards {','.join(map(str, settings.shard_ids))}] " if settings.shard_ids else ""
+    logging.basicConfig(level=level, format=f"%(asctime)s %(levelname)s {which}%(name)s: %(message)s")
     quiet = getattr(args, "json", False)
     try:
         if args.command in ("run", "sync") and settings.token is not None:
             from .client import run_discord
 
             return run_discord(settings, sync_only=args.command == "sync", sync_guild=getattr(args, "guild", None))
+        if args.command == "cluster":
+            from .cluster import refusal, run_cluster
+
+            if (refused := refusal(settings, args.processes)) is not None:
+                print(f"error: {refused}", file=sys.stderr)
+                return 2
+            return run_cluster(settings, args.processes)
         if args.command == "insights":
             return _insights(settings, args.days, args.json)
         if args.command == "sync":
