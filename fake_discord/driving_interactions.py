@@ -71,8 +71,10 @@ class InteractionDriving(FakeLookups):
         return handle
 
     def find_command(self, name: str, command_type: int = 1, channel: Channel | None = None) -> Json | None:
-        """A registered command, preferring the guild's over a global one (not in DMs)."""
-        scopes = [self.guild.id, None] if channel is None or channel.guild_id is not None else [None]
+        """A registered command, preferring the channel's guild's (default: the default guild's) over a global one
+        (not in DMs)."""
+        guild_id = self.guild.id if channel is None else channel.guild_id
+        scopes = [guild_id, None] if guild_id is not None else [None]
         for scope in scopes:
             for command in self.commands.get(scope, {}).values():
                 if command["name"] == name and command["type"] == command_type:
@@ -135,7 +137,8 @@ class InteractionDriving(FakeLookups):
             schema = command.get("options", []) if command else []
             values = {name: self.cdn.attach(value, self.application_id) if isinstance(value, Upload) else value
                       for name, value in (options or {}).items()}
-            data["options"] = command_options(self.world, schema, path, values, resolved, focused)
+            data["options"] = command_options(self.world, schema, path, values, resolved, focused,
+                                              self.world.guild_of(where))
             if resolved:
                 data["resolved"] = resolved
         return await self._interact(interaction_type, data, self._user(user, self.member), where)
@@ -159,7 +162,7 @@ class InteractionDriving(FakeLookups):
         target = self._user(target_user)
         data = self._command_data(name, 2, channel)
         resolved: Json = {}
-        data["target_id"] = resolve_value(self.world, target, resolved)
+        data["target_id"] = resolve_value(self.world, target, resolved, self.world.guild_of(channel))
         data["resolved"] = resolved
         return await self._interact(APPLICATION_COMMAND, data, self._user(user, self.member), channel)
 

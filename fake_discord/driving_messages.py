@@ -129,7 +129,7 @@ class MessageDriving(FakeLookups):
         if "guild_id" in message:
             event["guild_id"] = message["guild_id"]
             if add:
-                event["member"] = member_payload(self.guild.members[user.id])
+                event["member"] = member_payload(self.world.guilds[int(message["guild_id"])].members[user.id])
                 event["message_author_id"] = message["author"]["id"]
         await self.dispatch("MESSAGE_REACTION_ADD" if add else "MESSAGE_REACTION_REMOVE", event)
 

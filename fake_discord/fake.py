@@ -1,6 +1,6 @@
 """``FakeDiscord``: a local stand-in for Discord that a stock discord.py client talks to.
 
-It owns the world (one application, its bot user, one guild), the REST server
+It owns the world (one application, its bot user, its guilds: one unless a test adds more), the REST server
 and the gateway, and gives tests three kinds of tools:
 
 * driving: act as users (send messages, run slash commands, press buttons),

@@ -208,7 +208,7 @@ class Gateway:
         self._record("identify", conn, intents=intents, shard=shard, properties=data.get("properties"))
 
         world = self.fake.world
-        guilds = [world.guild] if self._in_shard(session, world.guild.id) else []
+        guilds = [guild for guild in world.guilds.values() if self._in_shard(session, guild.id)]
         ready: Json = {
             "v": 10,
             "user": client_user_payload(world.bot),
@@ -230,11 +230,11 @@ class Gateway:
             ready["shard"] = shard
         await session.push("READY", ready)
         self._record("ready", conn)
-        if guilds and intents & INTENT_GUILDS:
-            members = world.guild.members.values()
+        for guild in guilds if intents & INTENT_GUILDS else []:
+            members = guild.members.values()
             if not intents & INTENT_GUILD_MEMBERS:
-                members = [world.guild.members[world.bot.id]]  # Discord sends only the bot itself
-            await session.push("GUILD_CREATE", guild_create_payload(world, members))
+                members = [guild.members[world.bot.id]]  # Discord sends only the bot itself
+            await session.push("GUILD_CREATE", guild_create_payload(world, members, guild))
         return None
 
     async def _resume(self, conn: GatewayConnection, data: Json) -> int | None:
@@ -261,7 +261,8 @@ class Gateway:
 
     async def _request_members(self, conn: GatewayConnection, data: Json) -> None:
         self._record("request_members", conn, **data)
-        guild = self.fake.world.guild
+        world = self.fake.world
+        guild = world.guilds.get(int(data.get("guild_id") or 0), world.guild)
         members = list(guild.members.values())
         if data.get("user_ids"):
             wanted = {int(u) for u in data["user_ids"]}

@@ -44,7 +44,7 @@ def interaction_payload(
         payload["authorizing_integration_owners"] = {"0": str(user.id)}
         payload["context"] = 1
     else:
-        guild = world.guild
+        guild = world.guilds[channel.guild_id] if channel.guild_id is not None else world.guild
         permissions = guild.permissions_for(user.id)
         payload["guild_id"] = str(guild.id)
         payload["guild"] = {"id": str(guild.id), "locale": "en-US", "features": []}

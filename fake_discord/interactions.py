@@ -13,7 +13,7 @@ from typing import Any
 
 from .cdn import HostedAttachment
 from .messages import LOADING
-from .model import Channel, Role, User, World
+from .model import Channel, Guild, Role, User, World
 from .payloads import Json, channel_payload, member_payload, role_payload, user_payload
 from .waiting import Signal
 
@@ -112,22 +112,24 @@ def _infer_option_type(value: Any) -> int:
     return next((option for kind, option in _OPTION_TYPES if isinstance(value, kind)), STRING)
 
 
-def resolve_value(world: World, value: Any, resolved: Json) -> Any:
-    """The wire value of an option or target, adding users, channels, roles and attachments to ``resolved``."""
+def resolve_value(world: World, value: Any, resolved: Json, guild: Guild | None = None) -> Any:
+    """The wire value of an option or target, adding users, channels, roles and attachments to ``resolved``
+    (members and permissions as in ``guild``, default: the default guild)."""
+    guild = guild or world.guild
     if isinstance(value, HostedAttachment):
         resolved.setdefault("attachments", {})[value.id] = value.payload
         return value.id
     if isinstance(value, User):
         resolved.setdefault("users", {})[str(value.id)] = user_payload(value)
-        member = world.guild.members.get(value.id)
+        member = guild.members.get(value.id)
         if member is not None:
-            permissions = world.guild.permissions_for(value.id)
+            permissions = guild.permissions_for(value.id)
             resolved.setdefault("members", {})[str(value.id)] = member_payload(
                 member, with_user=False, permissions=permissions
             )
         return str(value.id)
     if isinstance(value, Channel):
-        permissions = world.guild.permissions_for(world.bot.id)
+        permissions = guild.permissions_for(world.bot.id)
         resolved.setdefault("channels", {})[str(value.id)] = channel_payload(value, world, permissions=permissions)
         return str(value.id)
     if isinstance(value, Role):
@@ -143,6 +145,7 @@ def command_options(
     values: dict[str, Any],
     resolved: Json,
     focused: str | None = None,
+    guild: Guild | None = None,
 ) -> list[Json]:
     """Interaction ``options`` for a command invocation.
 
@@ -154,7 +157,7 @@ def command_options(
         head, rest = path[0], path[1:]
         sub = next((o for o in schema if o["name"] == head), None)
         sub_type = sub["type"] if sub else (SUB_COMMAND_GROUP if rest else SUB_COMMAND)
-        inner = command_options(world, sub.get("options", []) if sub else [], rest, values, resolved, focused)
+        inner = command_options(world, sub.get("options", []) if sub else [], rest, values, resolved, focused, guild)
         return [{"name": head, "type": sub_type, "options": inner}]
     options = []
     for name, value in values.items():
@@ -162,7 +165,7 @@ def command_options(
         option: Json = {
             "name": name,
             "type": declared["type"] if declared else _infer_option_type(value),
-            "value": resolve_value(world, value, resolved),
+            "value": resolve_value(world, value, resolved, guild),
         }
         if name == focused:
             option["focused"] = True

@@ -14,7 +14,8 @@ from .payloads import Json, member_payload, user_payload
 def mention_payload(world: World, user: User, guild_id: int | None) -> Json:
     """An entry of a message's ``mentions``: a user with a partial member in guilds."""
     data = user_payload(user)
-    member = world.guild.members.get(user.id) if guild_id else None
+    guild = world.guilds.get(guild_id) if guild_id else None
+    member = guild.members.get(user.id) if guild is not None else None
     if member is not None:
         data["member"] = member_payload(member, with_user=False)
     return data
@@ -67,7 +68,8 @@ def message_payload(
     }
     if guild_id is not None:
         payload["guild_id"] = str(guild_id)
-        member = world.guild.members.get(author.id)
+        guild = world.guilds.get(guild_id)
+        member = guild.members.get(author.id) if guild is not None else None
         if member is not None and webhook_id is None:
             payload["member"] = member_payload(member, with_user=False)
     if nonce is not None:

@@ -125,7 +125,7 @@ class MessageStore:
         user_ids = dict.fromkeys(int(i) for i in _USER_MENTION.findall(content))
         role_ids = dict.fromkeys(int(i) for i in _ROLE_MENTION.findall(content))
         users = [self.world.users[i] for i in user_ids if i in self.world.users]
-        roles = [i for i in role_ids if i in self.world.guild.roles]
+        roles = [i for i in role_ids if any(i in guild.roles for guild in self.world.guilds.values())]
         return users, roles, "@everyone" in content or "@here" in content
 
     async def create(

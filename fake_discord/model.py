@@ -1,4 +1,4 @@
-"""The fake's world: users, roles, channels, members and one guild.
+"""The fake's world: users, roles, channels, members and guilds (one by default; more with ``World.add_guild``).
 
 Kept as plain dataclasses, separate from their JSON shapes (see ``payloads``),
 so tests can read and adjust the world without knowing Discord's wire format.
@@ -76,6 +76,18 @@ class SnowflakeGenerator:
             self._last = max(candidate, self._last + 1)
             return self._last
 
+    def on_shard(self, shard_id: int, shard_count: int) -> int:
+        """A snowflake for a guild that Discord routes to shard ``shard_id`` of ``shard_count``
+        (``(id >> 22) % shard_count``): the next one whose millisecond fits, at most that many ms ahead."""
+        with self._lock:
+            candidate = max((int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22, self._last + 1)
+            ms = candidate >> 22
+            if (ms - shard_id) % shard_count:
+                ms += (shard_id - ms) % shard_count
+                candidate = ms << 22
+            self._last = candidate
+            return candidate
+
 
 def snowflake_time(snowflake: int) -> datetime.datetime:
     """The creation time encoded in a snowflake, as an aware UTC datetime."""
@@ -146,6 +158,9 @@ class Guild:
     def everyone(self) -> Role:
         return self.roles[self.id]
 
+    def channel_named(self, name: str) -> Channel:
+        return next(c for c in self.channels.values() if c.name == name)
+
     def permissions_for(self, user_id: int) -> int:
         """Guild-level permissions of a member: no channel overwrites exist in the fake."""
         if user_id == self.owner_id:
@@ -164,15 +179,28 @@ class World:
     new_id: SnowflakeGenerator
     bot: User
     guild: Guild
+    """The default guild: where the world's methods act unless told another."""
     users: dict[int, User]
     dm_channels: dict[int, Channel]
     """DM channels keyed by the human's user id."""
+    guilds: dict[int, Guild] = field(default_factory=dict)
+    """Every guild the bot is in, the default one first."""
+
+    def __post_init__(self) -> None:
+        self.guilds.setdefault(self.guild.id, self.guild)
 
     def user(self, user_id: int) -> User:
         return self.users[user_id]
 
+    def user_named(self, username: str) -> User:
+        return next(u for u in self.users.values() if u.username == username)
+
+    def guild_of(self, channel: Channel) -> Guild | None:
+        """The guild a channel is in (None: a DM)."""
+        return self.guilds.get(channel.guild_id) if channel.guild_id is not None else None
+
     def channel(self, channel_id: int) -> Channel | None:
-        found = self.guild.channels.get(channel_id)
+        found = next((g.channels[channel_id] for g in self.guilds.values() if channel_id in g.channels), None)
         if found is None:
             found = next((c for c in self.dm_channels.values() if c.id == channel_id), None)
         return found
@@ -190,23 +218,51 @@ class World:
         self.users[user.id] = user
         return user
 
-    def add_member(self, username: str, role_ids: list[int] | None = None) -> Member:
-        user = self.add_user(username)
-        member = Member(user=user, role_ids=list(role_ids or []), joined_at=iso_timestamp(user.id))
-        self.guild.members[user.id] = member
+    def add_member(self, username: str, role_ids: list[int] | None = None, *, guild: Guild | None = None) -> Member:
+        return self.join(self.add_user(username), role_ids, guild=guild)
+
+    def join(self, user: User, role_ids: list[int] | None = None, *, guild: Guild | None = None) -> Member:
+        """``user`` becomes a member of ``guild`` (default: the default guild)."""
+        guild = guild or self.guild
+        member = Member(user=user, role_ids=list(role_ids or []), joined_at=iso_timestamp(max(user.id, guild.id)))
+        guild.members[user.id] = member
         return member
 
-    def add_role(self, name: str, permissions: int, *, bot_id: int | None = None) -> Role:
-        position = max((r.position for r in self.guild.roles.values()), default=0) + 1
+    def add_role(self, name: str, permissions: int, *, bot_id: int | None = None, guild: Guild | None = None) -> Role:
+        guild = guild or self.guild
+        position = max((r.position for r in guild.roles.values()), default=0) + 1
         role = Role(id=self.new_id(), name=name, permissions=permissions, position=position, bot_id=bot_id)
-        self.guild.roles[role.id] = role
+        guild.roles[role.id] = role
         return role
 
-    def add_text_channel(self, name: str, topic: str | None = None) -> Channel:
-        position = len(self.guild.channels)
-        channel = Channel(id=self.new_id(), name=name, position=position, guild_id=self.guild.id, topic=topic)
-        self.guild.channels[channel.id] = channel
+    def add_text_channel(self, name: str, topic: str | None = None, *, guild: Guild | None = None) -> Channel:
+        guild = guild or self.guild
+        channel = Channel(id=self.new_id(), name=name, position=len(guild.channels), guild_id=guild.id, topic=topic)
+        guild.channels[channel.id] = channel
         return channel
+
+    def add_guild(self, name: str, *, shard: tuple[int, int] | None = None) -> Guild:
+        """Another guild furnished like the default one, with the same people: ``shard`` = (shard id, shard count)
+        picks an id that Discord routes to that shard. Add guilds before the bot connects: the fake sends each
+        shard its guilds after READY only."""
+        guild_id = self.new_id.on_shard(*shard) if shard else self.new_id()
+        guild = Guild(id=guild_id, name=name, owner_id=0)
+        self.guilds[guild.id] = guild
+        self._furnish(guild)
+        return guild
+
+    def _furnish(self, guild: Guild) -> None:
+        """The default cast's roles, memberships and channels in ``guild`` (see ``default_world``)."""
+        guild.roles[guild.id] = Role(id=guild.id, name="@everyone", permissions=EVERYONE_PERMISSIONS, position=0)
+        bot_role = self.add_role(self.bot.username, EVERYONE_PERMISSIONS, bot_id=self.bot.id, guild=guild)
+        moderator = self.add_role("Moderator", MANAGE_GUILD | MANAGE_MESSAGES | KICK_MEMBERS, guild=guild)
+        admin = self.add_role("Admin", ADMINISTRATOR, guild=guild)
+        guild.members[self.bot.id] = Member(user=self.bot, role_ids=[bot_role.id], joined_at=iso_timestamp(guild.id))
+        self.join(self.user_named("alice"), guild=guild)
+        self.join(self.user_named("mod"), [moderator.id], guild=guild)
+        guild.owner_id = self.join(self.user_named("admin"), [admin.id], guild=guild).user.id
+        self.add_text_channel("general", topic="Chat", guild=guild)
+        self.add_text_channel("questions", topic="Ask the bot", guild=guild)
 
 
 def default_world(bot_name: str = "answerbot") -> World:
@@ -219,23 +275,14 @@ def default_world(bot_name: str = "answerbot") -> World:
     """
     new_id = SnowflakeGenerator()
     bot = User(id=new_id(), username=bot_name, bot=True)
-    guild_id = new_id()
     world = World(
         new_id=new_id,
         bot=bot,
-        guild=Guild(id=guild_id, name="Fake Guild", owner_id=0),
+        guild=Guild(id=new_id(), name="Fake Guild", owner_id=0),
         users={bot.id: bot},
         dm_channels={},
     )
-    guild = world.guild
-    guild.roles[guild_id] = Role(id=guild_id, name="@everyone", permissions=EVERYONE_PERMISSIONS, position=0)
-    bot_role = world.add_role(bot_name, EVERYONE_PERMISSIONS, bot_id=bot.id)
-    moderator = world.add_role("Moderator", MANAGE_GUILD | MANAGE_MESSAGES | KICK_MEMBERS)
-    admin = world.add_role("Admin", ADMINISTRATOR)
-    guild.members[bot.id] = Member(user=bot, role_ids=[bot_role.id], joined_at=iso_timestamp(guild_id))
-    world.add_member("alice")
-    world.add_member("mod", [moderator.id])
-    guild.owner_id = world.add_member("admin", [admin.id]).user.id
-    world.add_text_channel("general", topic="Chat")
-    world.add_text_channel("questions", topic="Ask the bot")
+    for username in ("alice", "mod", "admin"):
+        world.add_user(username)
+    world._furnish(world.guild)
     return world

@@ -121,9 +121,9 @@ def channel_payload(channel: Channel, world: World, *, permissions: int | None =
     return payload
 
 
-def guild_payload(world: World) -> Json:
-    """The guild object as REST returns it (GET /guilds/{id})."""
-    guild: Guild = world.guild
+def guild_payload(world: World, guild: Guild | None = None) -> Json:
+    """The guild object (default: the default guild) as REST returns it (GET /guilds/{id})."""
+    guild = guild or world.guild
     return {
         "id": str(guild.id),
         "name": guild.name,
@@ -161,16 +161,16 @@ def guild_payload(world: World) -> Json:
     }
 
 
-def guild_create_payload(world: World, members: Iterable[Member]) -> Json:
-    """GUILD_CREATE as sent after READY: the whole guild, marked available."""
-    guild: Guild = world.guild
+def guild_create_payload(world: World, members: Iterable[Member], guild: Guild | None = None) -> Json:
+    """GUILD_CREATE as sent after READY: the whole guild (default: the default guild), marked available."""
+    guild = guild or world.guild
     channels = []
     for channel in guild.channels.values():
         data = channel_payload(channel, world)
         del data["guild_id"]  # Discord omits it inside GUILD_CREATE
         channels.append(data)
     return {
-        **guild_payload(world),
+        **guild_payload(world, guild),
         "joined_at": guild.members[world.bot.id].joined_at,
         "large": False,
         "unavailable": False,

@@ -89,7 +89,7 @@ class ApplicationRoutes:
         if snowflake_param(request, "application_id") != self.fake.application_id:
             raise ApiError(403, 50001, "Missing Access")
         guild_id = snowflake_param(request, "guild_id") if "guild_id" in request.match_info else None
-        if guild_id is not None and guild_id != self.fake.world.guild.id:
+        if guild_id is not None and guild_id not in self.fake.world.guilds:
             raise ApiError(403, 50001, "Missing Access")
         return guild_id, self.fake.commands.setdefault(guild_id, {})
 

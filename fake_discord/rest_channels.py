@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from .message_payloads import rest_message
-from .model import Channel
+from .model import Channel, Guild
 from .payloads import Json, channel_payload, guild_payload, member_payload
 from .responses import (
     UNKNOWN_CHANNEL,
@@ -117,17 +117,17 @@ class ChannelRoutes:
             raise unknown("User", UNKNOWN_USER)
         return json_response(channel_payload(self.fake.world.dm_channel(recipient), self.fake.world))
 
-    def _guild_check(self, request: web.Request) -> None:
-        if snowflake_param(request, "guild_id") != self.fake.world.guild.id:
+    def _guild(self, request: web.Request) -> Guild:
+        guild = self.fake.world.guilds.get(snowflake_param(request, "guild_id"))
+        if guild is None:
             raise unknown("Guild", UNKNOWN_GUILD)
+        return guild
 
     async def get_guild(self, request: web.Request) -> web.Response:
-        self._guild_check(request)
-        return json_response(guild_payload(self.fake.world))
+        return json_response(guild_payload(self.fake.world, self._guild(request)))
 
     async def get_member(self, request: web.Request) -> web.Response:
-        self._guild_check(request)
-        member = self.fake.world.guild.members.get(snowflake_param(request, "user_id"))
+        member = self._guild(request).members.get(snowflake_param(request, "user_id"))
         if member is None:
             raise unknown("Member", UNKNOWN_MEMBER)
         return json_response(member_payload(member))

@@ -35,8 +35,8 @@ async def run_bot(
     guild_ready_timeout: float | None = 0.05,
     fast_reidentify: bool = True,
 ) -> AsyncIterator[discord.Client]:
-    """Run ``bot.start`` in a task until the bot is ready and sees the fake's guild (if it asked
-    for the GUILDS intent), then close it cleanly (HTTP session and websocket closed, task
+    """Run ``bot.start`` in a task until the bot is ready and sees the fake's guilds on its shards (if it
+    asked for the GUILDS intent), then close it cleanly (HTTP session and websocket closed, task
     finished) on exit.
 
     Two discord.py waits meant for the real Discord are shortened on this bot
@@ -76,12 +76,24 @@ async def _until_ready(bot: discord.Client, fake: FakeDiscord, task: asyncio.Tas
         if task.done():
             error = task.exception() if not task.cancelled() else None
             raise RuntimeError(f"bot stopped before becoming ready: {error!r}") from error
-        guild = bot.get_guild(fake.guild.id)
-        guild_seen = guild is not None and not guild.unavailable
-        if bot.is_ready() and (guild_seen or not bot.intents.guilds):  # no GUILDS intent: no GUILD_CREATE
+        guilds = [bot.get_guild(guild_id) for guild_id in _routed_to(bot, fake)]
+        guilds_seen = all(guild is not None and not guild.unavailable for guild in guilds)
+        if bot.is_ready() and (guilds_seen or not bot.intents.guilds):  # no GUILDS intent: no GUILD_CREATE
             return
         if loop.time() > deadline:
             gateway = [e.kind for e in fake.gateway_log]
             unknown = [f"{r.method} {r.path}" for r in fake.unknown_requests]
             raise TimeoutError(f"bot not ready after {timeout}s; gateway: {gateway}; unknown routes: {unknown}")
         await asyncio.sleep(0.01)
+
+
+def _routed_to(bot: discord.Client, fake: FakeDiscord) -> list[int]:
+    """The ids of the fake's guilds that Discord sends this bot: those of its shards (every one, unsharded)."""
+    # A stand-in for a fake in another process (the load benchmark's) names its one guild only.
+    world = getattr(fake, "world", None)
+    guild_ids = list(world.guilds) if world is not None else [fake.guild.id]
+    count = bot.shard_count
+    if not count:
+        return guild_ids
+    shards = getattr(bot, "shard_ids", None) or ([bot.shard_id] if bot.shard_id is not None else range(count))
+    return [guild_id for guild_id in guild_ids if (guild_id >> 22) % count in shards]

@@ -33,10 +33,10 @@ class ConfirmView(discord.ui.View):
 class SmokeBot(commands.Bot):
     """Replies to mentions and DMs, shows a button on "menu", and has /ask and /slow."""
 
-    def __init__(self, *, message_content: bool = False) -> None:
+    def __init__(self, *, message_content: bool = False, **options: object) -> None:
         intents = discord.Intents.default()
         intents.message_content = message_content
-        super().__init__(command_prefix="!", intents=intents)
+        super().__init__(command_prefix="!", intents=intents, **options)
         self.seen: asyncio.Queue[discord.Message] = asyncio.Queue()
 
         @app_commands.command(description="Ask the bot")
@@ -350,3 +350,22 @@ async def test_a_cdn_url_without_its_signature_is_not_served(fake_discord: FakeD
         for candidate, status in ((url, 200), (url.split("?")[0], 404), (tampered, 404)):
             async with session.get(Cdn.redirected(candidate, fake_discord.url)) as response:
                 assert response.status == status
+
+
+async def test_each_shard_gets_its_guilds_and_their_messages_only(fake_discord: FakeDiscord) -> None:
+    fake = fake_discord
+    others = [fake.world.add_guild(f"Shard {shard}", shard=(shard, 2)) for shard in (0, 1)]
+    assert [(guild.id >> 22) % 2 for guild in others] == [0, 1]
+    home_shard = (fake.guild.id >> 22) % 2
+    bots = [SmokeBot(shard_id=0, shard_count=2), SmokeBot(shard_id=1, shard_count=2)]
+    async with run_bot(bots[0], fake), run_bot(bots[1], fake):
+        for shard, bot in enumerate(bots):
+            assert {g.id for g in bot.guilds} == {others[shard].id} | ({fake.guild.id} if shard == home_shard else set())
+        general = others[1].channel_named("general")
+        question = await fake.send_message(general, fake.member, "which shard?", mentions_bot=True)
+        seen = await next_seen(bots[1])
+        reply = await fake.wait_for_message(channel=general)
+        assert bots[0].seen.empty()  # shard 0 never heard it
+    assert seen.guild is not None and seen.guild.id == others[1].id
+    assert reply["message_reference"]["message_id"] == question["id"]
+    assert fake.unknown_requests == []
