@@ -131,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="how many processes (default: one per core)")
     cluster.add_argument("--shard-count", type=_positive,
                          help="how many shards in all (default: setting shard_count, else one per process)")
+    cluster.add_argument("--shard-ids", help="this machine's shards, shared out among its processes (default: all)")
     sync = commands.add_parser("sync", help="register the slash commands with Discord")
     sync.add_argument("--guild", type=int, help="sync to one server (instant) instead of globally")
     return parser

@@ -45,21 +45,17 @@ class GaveUp(Exception):
     """A child kept dying at once; the message says which and how."""
 
 
-def shards_of(process: int, processes: int, shard_count: int) -> list[int]:
-    """Process `process`'s shards: every `processes`-th from its own number, so that each shard has one process."""
-    return list(range(process, shard_count, processes))
-
-
-def bot_processes(processes: int, shard_count: int | None) -> list[Child]:
-    """`python -m bot run` once per process, each with its shards of `shard_count`. One process without a count runs
-    the bot as `run` alone does (every shard Discord recommends)."""
+def bot_processes(processes: int, shard_count: int | None, shard_ids: Sequence[int] | None = None) -> list[Child]:
+    """`python -m bot run` once per process, process i with every `processes`-th of this machine's shards from the
+    i-th (`shard_ids`, default all of `shard_count`), so that each runs in one process. One process without a count
+    runs the bot as `run` alone does (every shard Discord recommends)."""
     run = (sys.executable, "-m", "bot", "run")
     if shard_count is None:
         return [Child("the bot's process", run)]
+    here = list(shard_ids) if shard_ids is not None else list(range(shard_count))
     children = []
     for process in range(processes):
-        shards = shards_of(process, processes, shard_count)
-        ids = ",".join(map(str, shards))
+        ids = ",".join(map(str, here[process::processes]))
         children.append(Child(f"process {process} (shards {ids} of {shard_count})",
                               (*run, "--shard-count", str(shard_count), "--shard-ids", ids)))
     return children
@@ -72,19 +68,18 @@ def refusal(settings: Settings, processes: int) -> str | None:
     if processes > 1 and settings.redis_url is None:
         return (f"{processes} processes need Redis to share Discord's request budget, members' cooldowns and reloads: "
                 "set redis_url (see README, Running several processes), or run --processes 1")
-    if settings.shard_ids is not None:
-        return ("shard_ids is set, but the cluster gives each process its own shards: unset shard_ids (keep "
-                "shard_count), or start each process yourself with python -m bot run --shard-ids")
-    if settings.shard_count is not None and settings.shard_count < processes:
-        return (f"shard_count {settings.shard_count} is fewer than the {processes} processes: each process needs a "
-                f"shard of its own; ask for at most {settings.shard_count} processes or more shards")
+    shards = len(settings.shard_ids) if settings.shard_ids is not None else settings.shard_count
+    if shards is not None and shards < processes:
+        which = "shard_ids names" if settings.shard_ids is not None else "shard_count is"
+        return (f"{which} {shards} shard(s), fewer than the {processes} processes: each process needs a shard of its "
+                f"own; ask for at most {shards} processes or more shards")
     return None
 
 
 def run_cluster(settings: Settings, processes: int) -> int:
     """`python -m bot cluster`: the exit code (0 when stopped by Ctrl-C or SIGTERM, 1 when a child kept dying)."""
     shard_count = settings.shard_count or (processes if processes > 1 else None)
-    return asyncio.run(Cluster(bot_processes(processes, shard_count)).run())
+    return asyncio.run(Cluster(bot_processes(processes, shard_count, settings.shard_ids)).run())
 
 
 def _ended(code: int | None) -> str:

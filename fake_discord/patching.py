@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import yarl
 from discord.gateway import DiscordWebSocket
@@ -20,10 +21,27 @@ from discord.http import HTTPClient, Route
 
 from .cdn import Cdn
 from .fake import FakeDiscord
+from .server import API_PREFIX
+
+
+@dataclass(frozen=True)
+class FakeAt:
+    """A fake started by another process, by its ``url`` (``FakeDiscord.url``): what ``patch_discord`` reads of it.
+    For a bot started as a process of its own by a test that serves the fake."""
+
+    url: str
+
+    @property
+    def api_base(self) -> str:
+        return self.url + API_PREFIX
+
+    @property
+    def gateway_url(self) -> str:
+        return "ws" + self.url.removeprefix("http") + "/"
 
 
 @contextmanager
-def patch_discord(fake: FakeDiscord) -> Iterator[FakeDiscord]:
+def patch_discord(fake: FakeDiscord | FakeAt) -> Iterator[FakeDiscord | FakeAt]:
     """Redirect discord.py's REST base and default gateway to ``fake`` (started), restoring them on exit."""
     saved = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY, HTTPClient.get_from_cdn
     get_from_cdn = HTTPClient.get_from_cdn

@@ -40,9 +40,12 @@ def pids(file: Path) -> list[int]:
 
 
 async def until(check, what: str) -> None:
-    async with asyncio.timeout(PATIENCE):
-        while not check():
-            await asyncio.sleep(0.05)
+    try:
+        async with asyncio.timeout(PATIENCE):
+            while not check():
+                await asyncio.sleep(0.05)
+    except TimeoutError:
+        pytest.fail(f"not within {PATIENCE:.0f} s: {what}")
 
 
 def alive(pid: int) -> bool:
@@ -64,6 +67,11 @@ def test_each_process_runs_every_processes_th_shard_so_every_shard_runs_once():
     assert children[0].command[:4] == (sys.executable, "-m", "bot", "run")
 
 
+def test_a_machine_with_some_of_the_shards_shares_those_out_among_its_processes():
+    children = bot_processes(2, 8, [4, 5, 6])
+    assert [c.command[-3:] for c in children] == [("8", "--shard-ids", "4,6"), ("8", "--shard-ids", "5")]
+
+
 def test_one_process_without_a_shard_count_runs_the_bot_as_run_does():
     [alone] = bot_processes(1, None)
     assert alone.command == (sys.executable, "-m", "bot", "run")
@@ -82,9 +90,9 @@ def cli(monkeypatch, tmp_path):
 @pytest.mark.parametrize("argv, env, said", [
     (["--processes", "2"], {}, "2 processes need Redis to share Discord's request budget"),
     (["--processes", "3", "--shard-count", "2"], {"REDIS_URL": "redis://127.0.0.1:1/0"},
-     "shard_count 2 is fewer than the 3 processes"),
-    (["--processes", "2"], {"REDIS_URL": "redis://127.0.0.1:1/0", "SHARD_COUNT": "2", "SHARD_IDS": "0"},
-     "the cluster gives each process its own shards"),
+     "shard_count is 2 shard(s), fewer than the 3 processes"),
+    (["--processes", "2"], {"REDIS_URL": "redis://127.0.0.1:1/0", "SHARD_COUNT": "4", "SHARD_IDS": "3"},
+     "shard_ids names 1 shard(s), fewer than the 2 processes"),
     (["--processes", "1"], {"DISCORD_TOKEN": ""}, "needs a bot token"),
 ])
 def test_cluster_refuses_what_cannot_work_before_starting_anything(cli, capsys, argv, env, said):
