@@ -20,7 +20,7 @@ from .progress import LoadProgress, PassageProgress, counted
 from .question import Question
 from .rerank import rerank
 from .settings import RetrievalSettings
-from .sentences import analyzed_sentences
+from .sentence_index import SentenceIndex
 from .spelling import spelled
 from .store import IndexCache, StoredLibrary, index_settings
 from .understand import FollowUp, understand
@@ -62,7 +62,8 @@ class Library:
             counted((term_ids(self.indexed_text(p)) for p in passages), len(passages), progress),
             self.settings.bm25, vocabulary=vocabulary,
         )
-        self._adopt_passages(passages, counts, index, report)
+        sentences = SentenceIndex.build(passages, self.articles, self.analyzer, index.vocabulary)
+        self._adopt_passages(passages, counts, index, sentences, report)
 
     @classmethod
     def build(cls, articles: list[Article], settings: RetrievalSettings | None = None, *,
@@ -75,7 +76,7 @@ class Library:
         """A library as saved: its articles and passages are read from the mapped files when looked at."""
         library = cls.__new__(cls)
         library._adopt_articles(settings, stored.articles)
-        library._adopt_passages(stored.passages, stored.passage_counts, stored.index, report)
+        library._adopt_passages(stored.passages, stored.passage_counts, stored.index, stored.sentences, report)
         return library
 
     def _adopt_articles(self, settings: RetrievalSettings, articles: Mapping[str, Article]) -> None:
@@ -89,10 +90,11 @@ class Library:
         self._article_text = functools.lru_cache(maxsize=128)(lambda article_id: articles[article_id].text)
 
     def _adopt_passages(self, passages: Sequence[Passage], counts: Mapping[str, int], index: BM25Index,
-                        report: LoadReport | None) -> None:
+                        sentences: SentenceIndex, report: LoadReport | None) -> None:
         self.passages = passages
         self._passage_counts = counts
         self.index = index
+        self.sentence_index = sentences
         # Passages are stored article after article: an article's first passage is the count before it.
         self._first_passage: dict[str, int] = {}
         first = 0
@@ -148,7 +150,8 @@ class Library:
             skipped=read.skipped,
         )
         if cache is not None:
-            cache.save(library.articles.values(), library.passages, library.index, report, read.added_ids)
+            cache.save(library.articles.values(), library.passages, library.index, library.sentence_index, report,
+                       read.added_ids)
         library.report = report.model_copy(update={"seconds": time.perf_counter() - started})
         return library
 
@@ -233,7 +236,7 @@ class Library:
         weights = {t: 2 * w for t, w in weights.items()} | {t: w for t, w in context.items() if t not in weights}
 
         def best_sentence(passage: int) -> float:
-            sentences = analyzed_sentences(self.passages[passage].text, self.analyzer).terms
+            sentences = self.sentence_index.sentences(passage).terms
             return max((sum(weights.get(t, 0.0) for t in set(s)) for s in sentences if set(s) & set(terms)),
                        default=0.0)
 
@@ -291,7 +294,7 @@ class Library:
             passage=passage,
             article=self.articles[passage.article_id],
             passage_count=self.passage_count(passage.article_id),
-            highlight=best_sentences(question, analyzed_sentences(passage.text, self.analyzer)),
+            highlight=best_sentences(question, self.sentence_index.sentences(passage_id)),
         )
 
     def find_articles(self, text: str, limit: int = 25) -> list[Article]:

@@ -20,8 +20,8 @@ from .bm25 import BM25Index
 from .filler import asked_clause, set_aside
 from .models import Article, Passage
 from .question import Question
-from .rerank import best_sentence_share, pair_share
-from .sentences import analyzed_sentences
+from .rerank import best_sentence_shares, pair_shares
+from .sentence_index import SentenceIndex
 
 from . import no_answer_model as _model
 
@@ -65,6 +65,7 @@ class Searched(Protocol):
     passages: Sequence[Passage]
     articles: Mapping[str, Article]
     analyzer: Analyzer
+    sentence_index: SentenceIndex
 
     def passage_count(self, article_id: str) -> int: ...
 
@@ -106,7 +107,7 @@ def features(library: Searched, search: str, passage: int, score: float) -> np.n
     known = np.array([t in index.vocabulary for t in distinct], dtype=bool)
     single = float(np.log1p((index.doc_count - 0.5) / 1.5))  # > 0 for any collection
     hit = library.passages[passage]
-    sentences = analyzed_sentences(hit.text, library.analyzer)
+    at = np.array([passage])
     question = Question(terms, weights)
     in_article = matched | _in_article(library, distinct, passage, ~matched & known)
     asked = _asked_terms(library, search, distinct)
@@ -115,9 +116,10 @@ def features(library: Searched, search: str, passage: int, score: float) -> np.n
         "coverage_idf": idf[matched].sum() / idf.sum(),
         "article_coverage": based[in_article].sum() / based.sum(),
         "unmatched_rarity": idf[~matched].max(initial=0.0) / idf.max(),
-        "sentence_share": best_sentence_share(question, sentences),
-        "sentence_coverage": best_sentence_share(Question(terms, dict(zip(distinct, based))), sentences),
-        "pair_share": pair_share(question, sentences.all_terms()),
+        "sentence_share": best_sentence_shares(library.sentence_index, question, at)[0],
+        "sentence_coverage": best_sentence_shares(library.sentence_index, Question(terms, dict(zip(distinct, based))),
+                                                  at)[0],
+        "pair_share": pair_shares(library.sentence_index, question, at)[0],
         "title_share": question.share(library.analyzer(library.articles[hit.article_id].title)),
         "score_per_weight": score / idf.sum(),
         "log_score": math.log1p(max(score, 0.0)),

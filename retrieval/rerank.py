@@ -17,32 +17,34 @@ on every collection:
     order by: bm25 / best bm25 + sum(weight * bonus)
 
 The weights were chosen on tuning splits only; benchmarks/README.md ("## Quality") has the measurements.
+
+Nothing is analyzed per question: the sentences and titles were analyzed when the library was built
+(`sentence_index.py`) and the feedback paragraphs' terms are the index's forward rows, so each bonus is a
+few numpy operations over all candidates at once. Each adds up its shares in the order the definitions
+above do, one after another, so that scores and the order stay the same to the last bit.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from .analyzer import Analyzer
 from .bm25 import BM25Index
-from .models import Article, Passage
+from .models import Passage
 from .question import Question
-from .sentences import Sentences, analyzed_sentences
-
+from .sentence_index import SentenceIndex
 
 
 class Candidates(Protocol):
-    """What re-ranking reads of a library (`Library` is one): the passages, their articles and text, the index."""
+    """What re-ranking reads of a library (`Library` is one): its passages, the index, the passages' analyzed
+    sentences, and the text a passage is indexed by."""
 
     passages: Sequence[Passage]
-    articles: Mapping[str, Article]
-    analyzer: Analyzer
     index: BM25Index
+    sentence_index: SentenceIndex
 
     def indexed_text(self, passage: Passage) -> str: ...
 
@@ -59,49 +61,104 @@ class RerankSettings(BaseModel):
     feedback_terms: int = Field(20, ge=1, description="How many feedback words are used.")
 
 
-def best_sentence_share(question: Question, sentences: Sentences) -> float:
-    return max((question.share(terms) for terms in sentences.terms), default=0.0)
+def best_sentence_shares(index: SentenceIndex, question: Question, passages: np.ndarray) -> np.ndarray:
+    """Each passage's best single sentence's share of the question's weight (0 for a passage without one)."""
+    rows, passage_of = index.sentence_rows(passages)
+    best = np.zeros(len(passages))
+    np.maximum.at(best, passage_of, _shares(index, question, rows))
+    return best
 
 
-def pair_share(question: Question, terms: Sequence[str]) -> float:
-    """Weight share of the question's adjacent term pairs that stand side by side in `terms`."""
+def title_shares(index: SentenceIndex, question: Question, passages: np.ndarray) -> np.ndarray:
+    """Each passage's article title's share of the question's weight."""
+    return _shares(index, question, index.arrays.title_row[passages])
+
+
+def _shares(index: SentenceIndex, question: Question, rows: np.ndarray) -> np.ndarray:
+    """`question.share` of each row's terms, to the last bit: the weights it holds are added in the
+    question's order (cumsum adds one after another, as `sum` does), then divided by their total."""
+    ids = index.term_ids(list(question.weights))
+    if not len(ids):
+        return np.zeros(len(rows))
+    weights = np.array(list(question.weights.values()))
+    terms, row_of = index.tokens(rows)
+    order = np.argsort(ids)
+    at = np.minimum(np.searchsorted(ids[order], terms), len(ids) - 1)
+    held = ids[order][at] == terms
+    holds = np.zeros((len(rows), len(ids)), dtype=bool)
+    holds[row_of[held], order[at[held]]] = True
+    total = np.cumsum(weights)[-1]
+    return np.cumsum(np.where(holds, weights, 0.0), axis=1)[:, -1] / total
+
+
+def pair_shares(index: SentenceIndex, question: Question, passages: np.ndarray) -> np.ndarray:
+    """Each passage's weight share of the question's adjacent term pairs that stand side by side in it
+    (in either order), its sentences read one after another. Added up in the question's order."""
     pairs = [(a, b) for a, b in zip(question.terms, question.terms[1:]) if a != b]
-    total = sum(question.weights[a] + question.weights[b] for a, b in pairs)
+    weights = np.array([question.weights[a] + question.weights[b] for a, b in pairs])
+    total = np.cumsum(weights)[-1] if pairs else 0.0
     if not total:
-        return 0.0
-    adjacent = set(zip(terms, terms[1:]))
-    found = sum(question.weights[a] + question.weights[b] for a, b in pairs
-                if (a, b) in adjacent or (b, a) in adjacent)
-    return found / total
+        return np.zeros(len(passages))
+    rows, passage_of = index.sentence_rows(passages)
+    terms, row_of = index.tokens(rows)
+    owner = passage_of[row_of]
+    # A passage's side-by-side pair as one number: (its position in `passages`, first term, second term).
+    size = index.size
+    side = owner[:-1] == owner[1:]
+    adjacent = np.sort(((owner[:-1] * size + terms[:-1]) * size + terms[1:])[side])
+    first, second = index.term_ids([a for a, _ in pairs]), index.term_ids([b for _, b in pairs])
+    known = (first >= 0) & (second >= 0)
+    at = np.arange(len(passages))[:, None] * size
+    holds = known & (_within(adjacent, (at + first) * size + second) | _within(adjacent, (at + second) * size + first))
+    return np.cumsum(np.where(holds, weights, 0.0), axis=1)[:, -1] / total
 
 
-def feedback_words(paragraphs: Iterable[Sequence[str]], count: int) -> dict[str, float]:
-    """The `count` words with the largest average share of the feedback paragraphs, weights summing to 1.
+def _within(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Whether each of `wanted` is among `values` (sorted)."""
+    at = np.searchsorted(values, wanted)
+    return (at < len(values)) & (values[np.minimum(at, len(values) - 1)] == wanted) if len(values) else at < 0
 
-    This is RM3's relevance model with equal weight for each feedback paragraph.
+
+def feedback_words(rows: Sequence[tuple[np.ndarray, np.ndarray]], count: int) -> tuple[np.ndarray, np.ndarray]:
+    """The `count` terms with the largest average share of the feedback paragraphs, and their weights, summing
+    to 1. `rows` are the paragraphs' forward rows: distinct terms in order of first appearance, frequencies.
+
+    This is RM3's relevance model with equal weight for each feedback paragraph. As a `Counter` counts: a
+    term's shares are added paragraph after paragraph, and equal weights go to the term seen first.
     """
-    weights: Counter[str] = Counter()
-    for terms in paragraphs:
-        for term, n in Counter(terms).items():
-            weights[term] += n / len(terms)
-    chosen = weights.most_common(count)
-    total = sum(w for _, w in chosen)
-    return {t: w / total for t, w in chosen}
+    terms = np.concatenate([row for row, _ in rows])
+    shares = np.concatenate([tf / tf.sum() for _, tf in rows])
+    found, first, which = np.unique(terms, return_index=True, return_inverse=True)
+    weights = np.zeros(len(found))
+    np.add.at(weights, which, shares)  # in order, one share after another
+    seen = np.argsort(first)
+    top = seen[np.argsort(-weights[seen], kind="stable")[:count]]
+    if not len(top):
+        return top, weights[top]
+    return found[top], weights[top] / np.cumsum(weights[top])[-1]
 
 
 def _feedback(library: Candidates, settings: RerankSettings, passages: list[int]) -> np.ndarray:
     """Each candidate's rank-bm25 score for the feedback words, scaled so the best has 1."""
     # The best few distinct paragraphs: the passages of one long paragraph are indexed by the same text.
-    paragraphs: dict[str, None] = {}
+    # Their forward rows are then the same too; a text that merely analyzes alike is told apart by reading it.
+    arrays = library.index.arrays
+    chosen: list[tuple[np.ndarray, np.ndarray]] = []
+    alike: dict[bytes, list[int]] = {}
     for i in passages:
-        passage = library.passages[i]
-        paragraphs[library.indexed_text(passage)] = None
-        if len(paragraphs) == settings.feedback_paragraphs:
+        row = arrays.forward(i)
+        same = alike.setdefault(row[0].tobytes() + row[1].tobytes(), [])
+        text = library.indexed_text(library.passages[i]) if same else None
+        if any(library.indexed_text(library.passages[j]) == text for j in same):
+            continue
+        same.append(i)
+        chosen.append(row)
+        if len(chosen) == settings.feedback_paragraphs:
             break
-    words = feedback_words((library.analyzer(text) for text in paragraphs), settings.feedback_terms)
-    scores = np.zeros(len(passages))
-    for word, weight in words.items():
-        scores += weight * library.index.scores_of([word], passages)
+    words, weights = feedback_words(chosen, settings.feedback_terms)
+    ids = np.asarray(passages)
+    scores = np.cumsum([w * library.index.term_scores([t], ids) for t, w in zip(words.tolist(), weights)], axis=0)
+    scores = scores[-1] if len(words) else np.zeros(len(passages))
     best = scores.max(initial=0.0)
     return scores / best if best > 0 else scores
 
@@ -117,26 +174,20 @@ def rerank(library: Candidates, settings: RerankSettings, question: Question, pa
         return list(range(len(passages)))
     # bm25 / best bm25, also where the best is <= 0 (rank-bm25 on a collection of one or two passages).
     best, unit = scores[0], abs(scores[0]) or 1.0
-    titles: dict[str, float] = {}
-    combined = np.zeros(len(head))
-    for n, i in enumerate(head):
-        passage = library.passages[i]
-        if passage.article_id not in titles:
-            titles[passage.article_id] = question.share(library.analyzer(library.articles[passage.article_id].title))
-        sentences = analyzed_sentences(passage.text, library.analyzer)
-        combined[n] = (
-            1 + (scores[n] - best) / unit
-            + settings.sentence * best_sentence_share(question, sentences)
-            + settings.pairs * pair_share(question, sentences.all_terms())
-            + settings.title * titles[passage.article_id]
-        )
+    ids = np.asarray(head, dtype=np.int64)
+    combined = (
+        1 + (np.asarray(scores[:len(head)]) - best) / unit
+        + settings.sentence * best_sentence_shares(library.sentence_index, question, ids)
+        + settings.pairs * pair_shares(library.sentence_index, question, ids)
+        + settings.title * title_shares(library.sentence_index, question, ids)
+    )
     if settings.feedback:
         combined += settings.feedback * _feedback(library, settings, head)
     order = np.argsort(-combined, kind="stable").tolist()
     rarest = _rarest_matched(library, question)
     if rarest is not None:
-        holds = [library.index.contains(rarest, i) for i in head]
-        order = _rare_word_kept_first(order, holds, scores)
+        _, holds = library.index.arrays.lookup(rarest, ids)
+        order = _rare_word_kept_first(order, holds.tolist(), scores)
     return order + list(range(len(head), len(passages)))
 
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 # Words after which a full stop rarely ends a sentence.
 _ABBREVIATIONS = frozenset(
@@ -36,24 +34,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 @dataclass(frozen=True, slots=True)
 class Sentences:
-    """A passage's sentences, each analyzed: what the re-ranker and the highlight look at.
-
-    Tuples, not lists: thousands of these stay cached, and the garbage collector stops tracking
-    tuples of strings and numbers, so a full collection does not walk them.
-    """
+    """A passage's sentences, each analyzed (`sentence_index.SentenceIndex.sentences`): what the highlight reads."""
 
     spans: tuple[tuple[int, int], ...]
     terms: tuple[tuple[str, ...], ...]
-
-    def all_terms(self) -> list[str]:
-        return [t for terms in self.terms for t in terms]
-
-
-@lru_cache(maxsize=4096)
-def analyzed_sentences(text: str, analyze: Callable[[str], list[str]]) -> Sentences:
-    """`text` cut into sentences and each one analyzed.
-
-    Cached: every question re-ranks dozens of passages, and related questions meet the same ones again.
-    """
-    spans = tuple(sentence_spans(text))
-    return Sentences(spans, tuple(tuple(analyze(text[a:b])) for a, b in spans))

@@ -35,13 +35,14 @@ import numpy as np
 from .bm25 import BM25Arrays, BM25Index, BM25Settings
 from .ingest import content_files
 from .models import Article, LoadReport, Passage, relative_source
+from .sentence_index import SentenceArrays, SentenceIndex
 from .settings import RetrievalSettings
 from .stored_views import StoredArticles, StoredPassages
 
 log = logging.getLogger(__name__)
 
 # Bump whenever the layout or the meaning of a saved file changes.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 CURRENT = "current"
 MANIFEST = "manifest.json"
 # Files up to this size are checksummed whole; larger ones (the BM25 arrays, the articles) by
@@ -167,6 +168,7 @@ class StoredLibrary:
     passages: Sequence[Passage]
     passage_counts: dict[str, int]
     index: BM25Index
+    sentences: SentenceIndex
     report: LoadReport
     added_ids: frozenset[str] = field(default_factory=frozenset)
 
@@ -223,6 +225,8 @@ class IndexCache:
             BM25Arrays(doc_count=body["doc_count"], block_shift=body["block_shift"],
                        **{name: arrays[name] for name in BM25Arrays.names()}),
         )
+        sentences = SentenceIndex(SentenceArrays(**{name: arrays[name] for name in SentenceArrays.names()}),
+                                  index.vocabulary, text("extra_terms.json"))
         ids = text("article_ids.json")
         with open(current / "articles.jsonl", "rb") as file:
             empty = not body["files"]["articles.jsonl"]["size"]  # an empty file cannot be mapped
@@ -235,10 +239,10 @@ class IndexCache:
         report = LoadReport.model_validate_json((current / "report.json").read_text(encoding="utf-8"))
         if len(passages) != index.doc_count or len(first) != len(ids) + 1:
             raise StoreError("passages and index disagree")
-        return StoredLibrary(articles, passages, counts, index, report, frozenset(text("added_ids.json")))
+        return StoredLibrary(articles, passages, counts, index, sentences, report, frozenset(text("added_ids.json")))
 
     def save(self, articles: Iterable[Article], passages: Sequence[Passage], index: BM25Index,
-             report: LoadReport, added_ids: Collection[str] = ()) -> None:
+             sentences: SentenceIndex, report: LoadReport, added_ids: Collection[str] = ()) -> None:
         """Save atomically (`added_ids`: the articles added from the data folder); a failure is logged and
         leaves any previous index in place."""
         try:
@@ -247,7 +251,7 @@ class IndexCache:
             work = self.folder / f".tmp-{os.getpid()}-{secrets.token_hex(4)}"
             work.mkdir()
             try:
-                self._write(work, list(articles), passages, index, report, added_ids)
+                self._write(work, list(articles), passages, index, sentences, report, added_ids)
                 self._swap_in(work)
             except BaseException:
                 shutil.rmtree(work, ignore_errors=True)
@@ -256,7 +260,7 @@ class IndexCache:
             log.warning("could not save the index in %s: %s", self.folder, exc)
 
     def _write(self, work: Path, articles: list[Article], passages: Sequence[Passage], index: BM25Index,
-               report: LoadReport, added_ids: Collection[str]) -> None:
+               sentences: SentenceIndex, report: LoadReport, added_ids: Collection[str]) -> None:
         files: dict[str, dict[str, Any]] = {}
         arrays: dict[str, tuple[str, list[int]]] = {}
 
@@ -297,6 +301,9 @@ class IndexCache:
         put_json("vocabulary.json", list(index.vocabulary))
         for name in BM25Arrays.names():
             put_array(name, getattr(index.arrays, name))
+        for name in SentenceArrays.names():
+            put_array(name, getattr(sentences.arrays, name))
+        put_json("extra_terms.json", sentences.extra_terms)
         put("report.json", lambda file: file.write(report.model_dump_json().encode()))
         body = {"format": FORMAT_VERSION, "fingerprint": self.fingerprint, "files": files, "arrays": arrays,
                 "bm25": index.settings.model_dump(), "doc_count": index.doc_count,

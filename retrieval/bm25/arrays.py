@@ -15,6 +15,9 @@ class BM25Arrays:
     Block-max bounds for the common terms: passage p is in block p >> block_shift, and
     `block_max[block_rows[t]]` holds term t's largest weight in each block (rounded up to float32);
     `block_rows[t]` is -1 for a term without them, which is bounded by `max_weight[t]`.
+
+    And per passage, its forward row (`forward`): the distinct terms it is indexed by, in order of first
+    appearance, with their frequencies, for the re-ranker's feedback words.
     """
 
     df: np.ndarray
@@ -26,6 +29,9 @@ class BM25Arrays:
     min_weight: np.ndarray
     block_rows: np.ndarray
     block_max: np.ndarray
+    forward_indptr: np.ndarray
+    forward_terms: np.ndarray
+    forward_tf: np.ndarray
     doc_count: int
     block_shift: int
 
@@ -40,6 +46,11 @@ class BM25Arrays:
 
     def row(self, term: int) -> slice:
         return slice(int(self.indptr[term]), int(self.indptr[term + 1]))
+
+    def forward(self, passage: int) -> tuple[np.ndarray, np.ndarray]:
+        """(the passage's distinct terms in order of first appearance, their frequencies)."""
+        row = slice(int(self.forward_indptr[passage]), int(self.forward_indptr[passage + 1]))
+        return self.forward_terms[row], self.forward_tf[row]
 
     def postings(self, terms: np.ndarray) -> int:
         """How many postings the rows of `terms` hold together."""

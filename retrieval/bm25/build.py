@@ -31,22 +31,26 @@ class Vocabulary(dict[str, int]):
 
 
 class _PairCounts:
-    """(term, passage, term frequency) for one chunk of passages, term-major, passages ascending."""
+    """(term, passage, term frequency) for one chunk of passages, term-major, passages ascending; and the
+    order of the pairs by first appearance (passage after passage), for the passages' forward rows."""
 
     def __init__(self, passages: list[Sequence[str]] | list[Sequence[int]], first: int,
                  vocabulary: Vocabulary | None) -> None:
+        self.first = first
         self.lengths = np.fromiter(map(len, passages), dtype=np.int64, count=len(passages))
         tokens = chain.from_iterable(passages)
         # Term ids as given, or numbered here (a dict lookup per token: over half of a build from strings).
         ids = np.fromiter(tokens if vocabulary is None else map(vocabulary.__getitem__, tokens), dtype=np.int64,
                           count=int(self.lengths.sum()))
         local = np.repeat(np.arange(len(passages), dtype=np.int64), self.lengths)
-        keys, tf = np.unique(ids * len(passages) + local, return_counts=True)
+        keys, at, tf = np.unique(ids * len(passages) + local, return_index=True, return_counts=True)
         del ids, local
         terms = keys // len(passages)
         self.passages = (keys - terms * len(passages) + first).astype(np.int32)
         self.terms = terms.astype(np.int32)
         self.tf = tf.astype(np.int32)
+        # Tokens run passage after passage, so the first token of each pair orders them as the forward rows do.
+        self.forward = np.argsort(at).astype(np.int32)
 
 
 def _count_pairs(corpus: Iterable[Sequence[str]] | Iterable[Sequence[int]], vocabulary: Vocabulary | None,
@@ -88,11 +92,21 @@ def build_arrays(
     np.cumsum(df, out=indptr[1:])
     if block_shift is None:
         block_shift = max(_MIN_BLOCK_SHIFT, int(np.ceil(np.log2(max(doc_count, 1) / _BLOCKS))))
+    # Passage p's forward row: its distinct terms in order of first appearance and their frequencies, at
+    # forward_terms[forward_indptr[p]:forward_indptr[p + 1]]. A frequency fits 16 bits unless a passage
+    # repeats a word 65,536 times: a quarter of the memory of the weights' own 64 bits.
+    forward_indptr = np.zeros(doc_count + 1, dtype=np.int64)
+    if chunks:
+        np.cumsum(np.concatenate([np.bincount(c.passages - c.first, minlength=len(c.lengths)) for c in chunks]),
+                  out=forward_indptr[1:])
+    forward_terms = np.empty(indptr[-1], dtype=np.int32)
+    widest = max((int(c.tf.max(initial=0)) for c in chunks), default=0)
+    forward_tf = np.empty(indptr[-1], dtype=np.uint16 if widest <= np.iinfo(np.uint16).max else np.int32)
     if doc_count == 0 or vocab_size == 0:
         nothing = np.zeros(vocab_size)
         return vocabulary, BM25Arrays(df, nothing, indptr, np.zeros(0, np.int32), np.zeros(0), nothing, nothing,
-                                      np.full(vocab_size, -1, np.int32), np.zeros((0, 0), np.float32), doc_count,
-                                      block_shift)
+                                      np.full(vocab_size, -1, np.int32), np.zeros((0, 0), np.float32),
+                                      forward_indptr, forward_terms, forward_tf, doc_count, block_shift)
 
     term_idf = idf(settings, df.astype(np.float64), doc_count)
     # rank-bm25 divides the integer token total by the passage count.
@@ -104,8 +118,12 @@ def build_arrays(
     # Chunks hold ascending passages, so appending each chunk's pairs to the end of their term's
     # row (a counting sort) leaves every row sorted without a global sort.
     row_end = indptr[:-1].copy()
+    forward_end = 0
     while chunks:
         chunk = chunks.pop(0)
+        pairs = slice(forward_end, forward_end + len(chunk.terms))
+        forward_terms[pairs], forward_tf[pairs] = chunk.terms[chunk.forward], chunk.tf[chunk.forward]
+        forward_end = pairs.stop
         counts = np.bincount(chunk.terms, minlength=vocab_size)
         first_in_chunk = np.cumsum(counts) - counts
         at = row_end[chunk.terms] + (np.arange(len(chunk.terms)) - first_in_chunk[chunk.terms])
@@ -119,7 +137,7 @@ def build_arrays(
     min_weight = np.minimum.reduceat(weights, indptr[:-1])
     block_rows, block_max = _block_maxima(indptr, indices, weights, doc_count, block_shift)
     return vocabulary, BM25Arrays(df, term_idf, indptr, indices, weights, max_weight, min_weight, block_rows,
-                                  block_max, doc_count, block_shift)
+                                  block_max, forward_indptr, forward_terms, forward_tf, doc_count, block_shift)
 
 
 def _block_maxima(indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray, doc_count: int,

@@ -90,7 +90,10 @@ class BM25Index:
 
     def scores_of(self, tokens: Sequence[str], passages: Sequence[int] | np.ndarray) -> np.ndarray:
         """`scores(tokens)[passages]`, at a cost that follows the passages asked about, not the collection."""
-        terms = self.term_ids(tokens)
+        return self.term_scores(self.term_ids(tokens), passages)
+
+    def term_scores(self, terms: list[int], passages: Sequence[int] | np.ndarray) -> np.ndarray:
+        """`scores_of` for known terms given by their ids."""
         return self.arrays.exact(terms, np.asarray(passages, dtype=np.int64)) + self._floor_total(terms)
 
     def top_k(self, tokens: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -234,7 +234,7 @@ def hand_made_index(weights: list[dict[int, float]], doc_count: int) -> BM25Inde
     return BM25Index(BM25Settings(), {f"t{t}": t for t in range(terms)}, BM25Arrays(
         np.diff(indptr), np.ones(terms), indptr, indices, values, np.maximum.reduceat(values, indptr[:-1]),
         np.minimum.reduceat(values, indptr[:-1]), np.full(terms, -1, np.int32), np.zeros((0, 1), np.float32),
-        doc_count, 6))
+        np.zeros(doc_count + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.uint16), doc_count, 6))
 
 
 # Weights a few float32 rounding steps (2**-24 near 1) apart, and weights below one step: partial sums

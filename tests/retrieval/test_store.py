@@ -17,6 +17,7 @@ from retrieval import store
 from retrieval.bm25 import BM25Arrays, BM25Settings
 from retrieval.library import Library, RetrievalSettings
 from retrieval.models import Article
+from retrieval.sentence_index import SentenceArrays
 
 QUESTIONS = ["Who won the cup final?", "harvest rain farmers", "central bank interest rates", "qqzx unknown"]
 
@@ -59,6 +60,9 @@ def assert_same_library(loaded: Library, built: Library) -> None:
     for name in BM25Arrays.names():
         assert np.array_equal(getattr(loaded.index.arrays, name), getattr(built.index.arrays, name)), name
     assert loaded.index.arrays.block_shift == built.index.arrays.block_shift
+    for name in SentenceArrays.names():
+        assert np.array_equal(getattr(loaded.sentence_index.arrays, name), getattr(built.sentence_index.arrays, name))
+    assert loaded.sentence_index.extra_terms == built.sentence_index.extra_terms
     assert list(loaded.passages) == list(built.passages)
     assert dict(loaded.articles) == dict(built.articles)
     assert all(loaded.passage_count(a) == built.passage_count(a) for a in built.articles)
@@ -80,8 +84,10 @@ def test_a_loaded_index_stays_on_disk_and_is_indexed_as_plain_arrays(content, in
     # Mapped, so a restart reads nothing it does not touch; plain ndarray views of the mapping, since
     # np.memmap's own indexing runs Python code each time (hundreds of times a question).
     Library.load(content, index_dir=index_dir)
-    index = Library.load(content, index_dir=index_dir).index.arrays
-    for array in (index.indptr, index.indices, index.weights, index.block_max):
+    loaded = Library.load(content, index_dir=index_dir)
+    index, sentences = loaded.index.arrays, loaded.sentence_index.arrays
+    for array in (index.indptr, index.indices, index.weights, index.block_max, index.forward_terms,
+                  sentences.row_terms):
         assert type(array) is np.ndarray
         assert isinstance(array.base, np.memmap)
 
