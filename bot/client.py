@@ -85,7 +85,8 @@ class QABot(commands.Bot):
         # The application id names the bot's keys in a Redis that other bots may share (login has set it).
         await self.coordination.start(str(self.application_id))
         report = await self.content.load()
-        log.info("loaded %s from %s", report.summary(), self.settings.content_path)
+        log.info("loaded %s from %s (%s)", report.summary(), self.settings.content_path,
+                 "from the saved index" if report.from_cache else "indexed")
         for skipped in report.skipped:
             log.warning("skipped %s: %s", skipped.path, skipped.reason)
         self.beating.start()  # once it serves a library: the others see what it answers from

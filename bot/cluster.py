@@ -1,6 +1,10 @@
 """`python -m bot cluster`: the bot as several `python -m bot run` processes on this machine, each running its own
 shards, started again when one ends, and stopped together.
 
+Before the first child starts, the saved index is built once (`python -m bot index`, in a child process so that the
+cluster itself stays small): otherwise every child would build it at once, each with the memory of a whole build.
+The children then load the saved index.
+
 Each child runs in a process group of its own, so that a Ctrl-C in the terminal reaches the cluster only and each
 child is told to stop once, by the cluster (SIGTERM, which `run` handles as Ctrl-C: it closes cleanly).
 """
@@ -9,12 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
+import socket
 import sys
 import time
-from collections.abc import Awaitable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Mapping, Sequence
+from dataclasses import dataclass, field
 
+from .coordination.local import PROCESS_NAME_VARIABLE
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -39,6 +46,12 @@ class Patience:
 class Child:
     name: str
     command: tuple[str, ...]
+    environment: Mapping[str, str] = field(default_factory=dict)
+    """Set for the child on top of the cluster's own environment."""
+
+
+# Run to its end before any process of the bot starts: builds the saved index, or finds it current.
+SAVED_INDEX = Child("building the saved index (python -m bot index)", (sys.executable, "-m", "bot", "index"))
 
 
 class GaveUp(Exception):
@@ -51,14 +64,21 @@ def bot_processes(processes: int, shard_count: int | None, shard_ids: Sequence[i
     runs the bot as `run` alone does (every shard Discord recommends)."""
     run = (sys.executable, "-m", "bot", "run")
     if shard_count is None:
-        return [Child("the bot's process", run)]
+        return [Child("the bot's process", run, _named("all shards"))]
     here = list(shard_ids) if shard_ids is not None else list(range(shard_count))
     children = []
     for process in range(processes):
         ids = ",".join(map(str, here[process::processes]))
         children.append(Child(f"process {process} (shards {ids} of {shard_count})",
-                              (*run, "--shard-count", str(shard_count), "--shard-ids", ids)))
+                              (*run, "--shard-count", str(shard_count), "--shard-ids", ids), _named(f"shards {ids}")))
     return children
+
+
+def _named(shards: str) -> dict[str, str]:
+    """The name a child's heartbeat goes by, the same each time it is started: a child started again replaces its
+    old heartbeat at once, rather than /status listing one process too many (and a reload waiting for it) until
+    the old one expires. Its shards make it unique among the bot's processes, on every machine."""
+    return {PROCESS_NAME_VARIABLE: f"{socket.gethostname()}:{shards}"}
 
 
 def refusal(settings: Settings, processes: int) -> str | None:
@@ -77,9 +97,13 @@ def refusal(settings: Settings, processes: int) -> str | None:
 
 
 def run_cluster(settings: Settings, processes: int) -> int:
-    """`python -m bot cluster`: the exit code (0 when stopped by Ctrl-C or SIGTERM, 1 when a child kept dying)."""
+    """`python -m bot cluster`: the exit code (0 when stopped by Ctrl-C or SIGTERM, 1 when the saved index could not
+    be built or a child kept dying)."""
     shard_count = settings.shard_count or (processes if processes > 1 else None)
-    return asyncio.run(Cluster(bot_processes(processes, shard_count, settings.shard_ids)).run())
+    if settings.index_path is None:
+        log.info("index_path is empty: each process builds its own library at each start (nothing is saved)")
+    first = SAVED_INDEX if settings.index_path is not None else None
+    return asyncio.run(Cluster(bot_processes(processes, shard_count, settings.shard_ids), first=first).run())
 
 
 def _ended(code: int | None) -> str:
@@ -105,10 +129,12 @@ async def _first(*waits: Awaitable[object]) -> None:
 
 
 class Cluster:
-    """Keeps each of `children` running until Ctrl-C or SIGTERM (or `stop()`), then stops them all."""
+    """Keeps each of `children` running until Ctrl-C or SIGTERM (or `stop()`), then stops them all. `first`, if
+    given, runs to its end before them; if it fails, none is started."""
 
-    def __init__(self, children: Sequence[Child], patience: Patience = Patience()) -> None:
-        self.children, self.patience = list(children), patience
+    def __init__(self, children: Sequence[Child], patience: Patience = Patience(), first: Child | None = None
+                 ) -> None:
+        self.children, self.patience, self.first = list(children), patience, first
         self._stopping = asyncio.Event()
         self._kill_now = asyncio.Event()  # a second Ctrl-C: the operator will not wait
 
@@ -125,8 +151,10 @@ class Cluster:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, self.stop, signal.Signals(signum).name)
-        keepers = [asyncio.create_task(self._keep(child), name=child.name) for child in self.children]
         try:
+            if self.first is not None and not await self._done_first(self.first):
+                return 0 if self._stopping.is_set() else 1
+            keepers = [asyncio.create_task(self._keep(child), name=child.name) for child in self.children]
             await _first(self._stopping.wait(), asyncio.wait(keepers, return_when=asyncio.FIRST_EXCEPTION))
             self._stopping.set()  # a child gave up: the others stop too (a part of the bot is no bot)
             results = await asyncio.gather(*keepers, return_exceptions=True)
@@ -139,6 +167,21 @@ class Cluster:
                 log.error("supervising a process failed", exc_info=failure)
         log.info("every process of the bot has stopped")
         return 1 if failures else 0
+
+    async def _done_first(self, job: Child) -> bool:
+        """`job` run to its end: True when it succeeded and the children may start."""
+        started = time.monotonic()
+        # What `index` prints is a line per article (a million passages' worth): the log keeps its errors only.
+        code = await self._run_once(job, stdout=asyncio.subprocess.DEVNULL)
+        if self._stopping.is_set():
+            log.info("stopped before any process of the bot was started")
+            return False
+        if code != 0:
+            log.error("%s failed (%s): not starting the bot's processes; its error above says why", job.name,
+                      _ended(code))
+            return False
+        log.info("%s: done in %.1f s; starting the bot's processes", job.name, time.monotonic() - started)
+        return True
 
     async def _keep(self, child: Child) -> None:
         """`child` running until the cluster stops, started again each time it ends; raises `GaveUp`."""
@@ -163,11 +206,13 @@ class Cluster:
             log.warning("%s ended (%s) %s: starting it again in %.1f s", child.name, _ended(code), said, delay)
             await _first(self._stopping.wait(), asyncio.sleep(delay))
 
-    async def _run_once(self, child: Child) -> int | None:
+    async def _run_once(self, child: Child, stdout: int | None = None) -> int | None:
         """Start `child` and wait until it ends (its exit code) or the cluster stops (then it is stopped)."""
+        environment = {**os.environ, **child.environment} if child.environment else None
         try:
             # A process group of its own: the terminal's Ctrl-C is the cluster's to pass on, once.
-            process = await asyncio.create_subprocess_exec(*child.command, process_group=0)
+            process = await asyncio.create_subprocess_exec(*child.command, process_group=0, env=environment,
+                                                           stdout=stdout)
         except OSError as exc:
             log.error("%s could not be started: %s", child.name, exc)
             return None

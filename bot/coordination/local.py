@@ -13,11 +13,16 @@ from .protocols import Heartbeat
 
 # Members whose buckets are tracked before the full ones (which say nothing a new bucket would not) are forgotten.
 MAX_TRACKED_MEMBERS = 10_000
+# This process's name among the bot's processes, when whoever starts it gives it one that lasts across its restarts
+# (`python -m bot cluster` does): its heartbeat then replaces the one it had before it was started again.
+PROCESS_NAME_VARIABLE = "BOT_PROCESS_NAME"
 
 
 def process_name() -> str:
-    """This process as the others see it: its machine and pid, and a random part for a pid used again later."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+    """This process as the others see it: the name it was given (`PROCESS_NAME_VARIABLE`), else its machine and pid,
+    and a random part for a pid used again later."""
+    given = os.environ.get(PROCESS_NAME_VARIABLE, "").strip()
+    return given or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 class TokenBucket:

@@ -20,6 +20,7 @@ import pytest
 
 from bot.cli import main
 from bot.cluster import Child, Cluster, Patience, bot_processes
+from bot.coordination.local import PROCESS_NAME_VARIABLE
 from tests.conftest import ROOT
 
 PATIENCE = 30.0
@@ -75,6 +76,12 @@ def test_a_machine_with_some_of_the_shards_shares_those_out_among_its_processes(
 def test_one_process_without_a_shard_count_runs_the_bot_as_run_does():
     [alone] = bot_processes(1, None)
     assert alone.command == (sys.executable, "-m", "bot", "run")
+
+
+def test_each_process_goes_by_a_name_of_its_own_that_stays_when_it_is_started_again():
+    names = [c.environment[PROCESS_NAME_VARIABLE] for c in bot_processes(2, 4)]
+    assert len(set(names)) == 2 and names[0].endswith(":shards 0,2") and names[1].endswith(":shards 1,3")
+    assert [c.environment[PROCESS_NAME_VARIABLE] for c in bot_processes(2, 4)] == names
 
 
 @pytest.fixture
@@ -140,6 +147,45 @@ async def test_a_child_dying_at_once_again_and_again_makes_the_cluster_give_up_w
 async def test_a_child_that_cannot_be_started_counts_as_dying_at_once(tmp_path):
     cluster = Cluster([Child("missing", (str(tmp_path / "no-such-program"),))], QUICK)
     assert await asyncio.wait_for(cluster.run(), PATIENCE) == 1
+
+
+# A first job that notes when it ends, and children that note when they start, in one file.
+SLOW_FIRST = "import sys, time; time.sleep(0.5); open(sys.argv[1], 'a').write('first\\n')"
+NOTING = "import sys, time; open(sys.argv[1], 'a').write('child\\n'); time.sleep(600)"
+
+
+async def test_the_first_job_runs_to_its_end_before_any_child_starts(tmp_path):
+    order = tmp_path / "order"
+    cluster = Cluster([child("a", NOTING, order), child("b", NOTING, order)], QUICK,
+                      first=child("first", SLOW_FIRST, order))
+    running = asyncio.create_task(cluster.run())
+    try:
+        await until(lambda: order.exists() and order.read_text().count("child") == 2, "both children started")
+    finally:
+        cluster.stop()
+        assert await asyncio.wait_for(running, PATIENCE) == 0
+    assert order.read_text().split() == ["first", "child", "child"]
+
+
+async def test_a_first_job_that_fails_stops_the_cluster_with_an_error_before_any_child_starts(tmp_path, caplog):
+    started = tmp_path / "started"
+    cluster = Cluster([child("a", SLEEPER, started)], QUICK, first=child("the build", "import sys; sys.exit(1)"))
+    assert await asyncio.wait_for(cluster.run(), PATIENCE) == 1
+    assert not started.exists()
+    assert ("the build failed (exit code 1): not starting the bot's processes; its error above says why"
+            in caplog.text)
+
+
+def test_the_cluster_command_over_content_it_cannot_read_says_why_and_starts_no_process(tmp_path):
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), "BOT_CONFIG": str(ROOT / "config" / "settings.toml"),
+                   "DISCORD_TOKEN": "a-token", "REDIS_URL": "redis://127.0.0.1:1/0",
+                   "CONTENT_PATH": str(tmp_path / "missing"), "DATA_PATH": str(tmp_path / "data")}
+    done = subprocess.run([sys.executable, "-m", "bot", "cluster", "--processes", "2"], cwd=tmp_path,
+                          env=environment, capture_output=True, text=True, timeout=PATIENCE)
+    assert done.returncode == 1, done.stderr
+    assert "error: content path" in done.stderr and "does not exist" in done.stderr
+    assert "building the saved index (python -m bot index) failed (exit code 1)" in done.stderr
+    assert "process 0" not in done.stderr and "process 1" not in done.stderr
 
 
 # The cluster in a process of its own, as an operator runs it: children from JSON, stopped by a real signal.

@@ -11,15 +11,19 @@ import asyncio
 import os
 import re
 import signal
+import socket
 import sys
+import time
+from contextlib import asynccontextmanager
 
 from fake_discord import FakeDiscord
 from tests.bot.test_cluster import alive
 from tests.bot.test_collection import LETTUCE_Q
 from tests.bot.test_discord import SHCHYOGOLEV_Q
-from tests.bot.test_processes import LUNAR
+from tests.bot.test_processes import LUNAR, process_line
 from tests.bot.test_shards import answered, assert_each_answered_once, guilds_by_shard
 from tests.conftest import ROOT
+from bot.reloading import SERVED_WAIT_SECONDS
 from tests.servers import stopped
 
 STARTING = 120.0  # two processes importing and loading the bot on a busy 2-core machine
@@ -60,6 +64,24 @@ def environment(fake: FakeDiscord, content, redis_url: str) -> dict[str, str]:
             "REDIS_URL": redis_url, "LOG_LEVEL": "INFO"}
 
 
+@asynccontextmanager
+async def cluster_of_two(fake: FakeDiscord, content, redis_url: str, cwd):
+    """`python -m bot cluster --processes 2` running (its output read as it comes), killed after the block if it
+    has not stopped by then; its output is printed, to be seen when the test fails."""
+    cluster = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "cluster", "--processes", "2", cwd=cwd,
+        env=environment(fake, content, redis_url), stderr=asyncio.subprocess.PIPE)
+    output = Output(cluster.stderr)
+    try:
+        yield cluster, output
+    finally:
+        if cluster.returncode is None:
+            cluster.kill()
+            await cluster.wait()
+        await output.close()
+        print(output.text)
+
+
 async def identified(fake: FakeDiscord, shard: list[int], count: int = 1) -> None:
     """Until `count` gateway sessions have identified as `shard`."""
     async with asyncio.timeout(STARTING):
@@ -71,11 +93,7 @@ async def test_the_cluster_answers_each_shards_guild_once_through_a_reload_a_red
         fake_discord, content, redis_server, tmp_path):
     fake = fake_discord
     guilds = guilds_by_shard(fake)
-    cluster = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "cluster", "--processes", "2", cwd=tmp_path,
-        env=environment(fake, content, redis_server.url), stderr=asyncio.subprocess.PIPE)
-    output = Output(cluster.stderr)
-    try:
+    async with cluster_of_two(fake, content, redis_server.url, tmp_path) as (cluster, output):
         for shard in range(2):
             await identified(fake, [shard, 2])
         # Once each shard's process is connected, its guild's questions reach it and are answered.
@@ -93,12 +111,6 @@ async def test_the_cluster_answers_each_shards_guild_once_through_a_reload_a_red
         pids = [await output.pid(0), await output.pid(1, started=2)]
         cluster.send_signal(signal.SIGTERM)
         code = await asyncio.wait_for(cluster.wait(), STARTING)
-    finally:
-        if cluster.returncode is None:
-            cluster.kill()
-            await cluster.wait()
-        await output.close()
-        print(output.text)  # shown when the test fails
     assert code == 0, output.text
     assert_each_answered_once(fake, first + lettuce + without_redis + [again])
     assert all("Igor Shchyogolev" in reply["embeds"][0]["description"] for reply in first + without_redis + [again])
@@ -109,3 +121,32 @@ async def test_the_cluster_answers_each_shards_guild_once_through_a_reload_a_red
     for process in range(2):
         assert f"process {process} (shards {process} of 2) stopped (exit code 0)" in output.text
     assert not any(alive(pid) for pid in [*pids, killed])
+
+
+async def test_the_cluster_builds_the_saved_index_once_and_a_process_started_again_takes_its_old_place_at_once(
+        fake_discord, content, redis_server, tmp_path):
+    fake = fake_discord
+    async with cluster_of_two(fake, content, redis_server.url, tmp_path) as (cluster, output):
+        for shard in range(2):
+            await identified(fake, [shard, 2])
+        os.kill(await output.pid(1), signal.SIGKILL)
+        await identified(fake, [1, 2], count=2)  # started again, and connected
+        status = (await (await fake.invoke_slash("status", user=fake.admin)).answer())["content"]
+        (content / "lunar.md").write_text(LUNAR)
+        asked = time.monotonic()
+        reload = await (await fake.invoke_slash("reload", user=fake.moderator)).answer(timeout=STARTING)
+        waited = time.monotonic() - asked
+        cluster.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(cluster.wait(), STARTING)
+    # First start: built once, before either process started; each process loaded what was saved, and so did the
+    # one started again.
+    log = output.text
+    assert log.count("building the saved index (python -m bot index) started") == 1
+    assert log.index("building the saved index (python -m bot index): done") < log.index("process 0 (shards 0 of 2) started")
+    assert log.count("(from the saved index)") == 3 and "(indexed)" not in log
+    # The process started again beats under its old name: /status lists two, and the reload waits for no ghost.
+    assert "**Processes:** 2 live, coordinated through Redis" in status, status
+    host = socket.gethostname()
+    assert process_line(status, f"{host}:shards 0") and process_line(status, f"{host}:shards 1")
+    assert "Every process of the bot serves it now (2 of 2)." in reload["content"]
+    assert waited < SERVED_WAIT_SECONDS
