@@ -53,10 +53,13 @@ class Beating:
             await asyncio.sleep(self.heartbeats.ttl / 3)
 
     async def stop(self) -> None:
+        """No more beats, and this process's heartbeat gone at once: /status and a reload's count of the processes
+        serving the new library see it stopped now, not when its heartbeat would have expired."""
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
+            await self.heartbeats.forget()
 
 
 def processes_lines(beats: list[Heartbeat], me: str, shared: bool, configured: bool) -> list[str]:

@@ -123,6 +123,9 @@ class LocalHeartbeats:
     async def live(self) -> list[Heartbeat]:
         return [self._last] if self._last is not None and self._until > time.monotonic() else []
 
+    async def forget(self) -> None:
+        self._last = None
+
 
 class LocalLibraryChanges:
     """On its own, a process has nobody to tell and nobody to hear."""

@@ -67,6 +67,9 @@ class Heartbeats(Protocol):
     async def live(self) -> list[Heartbeat]:
         """The heartbeats of the processes alive now, this one's included once it has beaten."""
 
+    async def forget(self) -> None:
+        """This process's heartbeat gone from `live()` now, not when it expires: the process is stopping."""
+
 
 class LibraryChanges(Protocol):
     """"The library changed": said by the process that rebuilt and saved it, heard by each of the others."""

@@ -187,6 +187,16 @@ class RedisHeartbeats:
 
         return await self.link.call(shared, self.local.live)
 
+    async def forget(self) -> None:
+        async def shared(client: Redis) -> None:
+            pipeline = client.pipeline(transaction=True)
+            pipeline.zrem(self.link.key("processes"), self.process)
+            pipeline.delete(self.link.key("heartbeat", self.process))
+            await pipeline.execute()
+
+        await self.local.forget()
+        await self.link.call(shared, self.local.forget)
+
 
 class RedisLibraryChanges:
     """Changes announced on a pub/sub channel, the last one also kept (a day) under a key: a process that was away
