@@ -67,7 +67,7 @@ class QABot(commands.Bot):
         self.reloads = Reloads(self.content, self.coordination, self.beating, settings.redis_url is not None)
         self.limiter = QuestionLimiter(
             settings.limits.question_cooldown_rate, settings.limits.question_cooldown_seconds,
-            coordination=self.coordination)
+            settings.limits.replies_per_second, coordination=self.coordination)
         self.recording = Recording(settings)  # questions and votes; the database opens in setup_hook
         self.asking = Asking(self.content, self.limiter, settings.top_k, self.recording)
         self.web = WebReader(FetchPolicy(allow_private=settings.allow_private_urls))

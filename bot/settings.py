@@ -45,12 +45,17 @@ Place = tuple[str, ...]  # where a setting lives: ("retrieval", "bm25", "k1")
 
 
 class LimitSettings(BaseModel):
-    """How often each member may ask."""
+    """How often each member may ask, and how many replies the bot posts a second."""
 
     model_config = ConfigDict(frozen=True)
 
     question_cooldown_rate: int = Field(5, ge=1, description="Questions a member may ask per cooldown period.")
     question_cooldown_seconds: float = Field(30.0, gt=0, description="Length of the cooldown period.")
+    replies_per_second: int = Field(
+        50, ge=1,
+        description="Message replies the bot posts a second at most, all its processes together when they share "
+                    "Redis (Discord allows a bot 50 requests a second); a reply past it is dropped, and logged.",
+    )
 
 
 # The names settings had before they were nested, and their places now. They are still read from every

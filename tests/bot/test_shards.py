@@ -8,6 +8,8 @@ on each shard and routes each guild's events to its shard only, as Discord does.
 from __future__ import annotations
 
 import asyncio
+import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
@@ -16,6 +18,7 @@ import pytest
 from bot import processes
 from fake_discord import FakeDiscord
 from fake_discord.model import Guild
+from fake_discord.server import RecordedRequest
 from tests.bot.test_collection import LETTUCE_Q
 from tests.bot.test_discord import SHCHYOGOLEV_Q, reply_to, running
 from tests.bot.test_feeds import eventually
@@ -38,10 +41,10 @@ def guilds_by_shard(fake: FakeDiscord) -> list[Guild]:
 
 
 @asynccontextmanager
-async def one_bot_per_shard(fake: FakeDiscord, content, redis_url: str) -> AsyncIterator[list]:
+async def one_bot_per_shard(fake: FakeDiscord, content, redis_url: str | None, **overrides) -> AsyncIterator[list]:
     async with AsyncExitStack() as bots:
         yield [await bots.enter_async_context(running(fake, content, redis_url=redis_url, shard_count=SHARDS,
-                                                      shard_ids=[shard]))
+                                                      shard_ids=[shard], **overrides))
                for shard in range(SHARDS)]
 
 
@@ -116,3 +119,66 @@ async def test_with_redis_stopped_and_started_again_mid_run_every_question_in_bo
         assert [answered_by(bot) for bot in bots] == [len(asked[shard::SHARDS]) for shard in range(SHARDS)]
     assert_each_answered_once(fake, replies)
     assert all("Igor Shchyogolev" in reply["embeds"][0]["description"] for reply in replies)
+
+
+# -- Discord's request budget, one for the whole bot -------------------------------------------------------------
+
+BUDGET = 3  # replies a second: low, so that a burst of questions meets it
+BURST = 60  # questions in each shard's guild in turn, 20 a second for 3 s: far more than the budget
+ASKED_EVERY = 0.05
+# The fake records a request when it answers it, a little after the bot took its token, and not always equally
+# late: a span between two requests may look this much shorter than it was.
+LATENESS = 0.25
+DROPPED = "too many replies this second: dropped the reply"
+# Members may ask as often as the tests ask (settings_for's limits), the bot reply `BUDGET` times a second.
+LOW_BUDGET = {"question_cooldown_rate": 100, "question_cooldown_seconds": 1.0, "replies_per_second": BUDGET}
+
+
+def past_the_budget(times: list[float], per_second: int) -> float:
+    """How far the requests made at `times` went past a budget of `per_second` (a token bucket: `per_second` at
+    once, then `per_second` a second): the most requests in any span less what the budget allows in it, the span
+    taken `LATENESS` longer. At most 0 when it was held."""
+    times = sorted(times)
+    return max(j - i + 1 - per_second * (1 + times[j] - times[i] + LATENESS)
+               for i in range(len(times)) for j in range(i, len(times)))
+
+
+async def burst_of_questions(fake: FakeDiscord, guilds: list[Guild], caplog) -> list[RecordedRequest]:
+    """`BURST` questions in both shards' guilds, `ASKED_EVERY` seconds apart: the REST requests the bots made
+    meanwhile, each a reply to one (once every question is replied to or its reply dropped)."""
+    before = len(fake.requests)
+    for n in range(BURST):
+        await fake.send_message(guilds[n % SHARDS].channel_named("general"), fake.member, SHCHYOGOLEV_Q,
+                                mentions_bot=True)
+        await asyncio.sleep(ASKED_EVERY)
+    await eventually(lambda: len(fake.requests) - before + caplog.text.count(DROPPED) >= BURST, timeout=PATIENCE)
+    made = fake.requests.items[before:]
+    assert all(r.method == "POST" and re.fullmatch(r"/channels/\d+/messages", r.path) for r in made), made
+    return made
+
+
+async def test_a_burst_of_questions_in_both_shards_never_takes_the_bots_requests_past_the_one_budget_they_share(
+        fake_discord, content, redis_server, caplog):
+    caplog.set_level(logging.WARNING, "bot.exts.answers")
+    fake = fake_discord
+    guilds = guilds_by_shard(fake)
+    async with one_bot_per_shard(fake, content, redis_server.url, limits=LOW_BUDGET) as bots:
+        replies = await burst_of_questions(fake, guilds, caplog)
+        assert all(bot.coordination.shared for bot in bots)
+    # Both shards replied in their own guild, and spent one budget between them.
+    assert {r.path for r in replies} == {f"/channels/{g.channel_named('general').id}/messages" for g in guilds}
+    times = [r.time for r in replies]
+    per_second = [sum(int(t - times[0]) == s for t in times) for s in range(int(times[-1] - times[0]) + 1)]
+    assert past_the_budget(times, BUDGET) <= 0, per_second
+    assert len(times) < BURST and caplog.text.count(DROPPED) == BURST - len(times)  # the rest were dropped, logged
+
+
+async def test_without_redis_each_process_spends_a_budget_of_its_own_so_together_they_pass_it(
+        fake_discord, content, caplog):
+    caplog.set_level(logging.WARNING, "bot.exts.answers")
+    fake = fake_discord
+    guilds = guilds_by_shard(fake)
+    async with one_bot_per_shard(fake, content, None, limits=LOW_BUDGET):
+        times = [r.time for r in await burst_of_questions(fake, guilds, caplog)]
+    assert past_the_budget(times, BUDGET) > 0
+    assert past_the_budget(times, SHARDS * BUDGET) <= 0  # each process held its own
