@@ -142,7 +142,8 @@ async def test_the_cluster_builds_the_saved_index_once_and_a_process_started_aga
     # one started again.
     log = output.text
     assert log.count("building the saved index (python -m bot index) started") == 1
-    assert log.index("building the saved index (python -m bot index): done") < log.index("process 0 (shards 0 of 2) started")
+    built = log.index("building the saved index (python -m bot index): done")
+    assert all(built < log.index(f"process {n} (shards {n} of 2) started") for n in range(2))
     assert log.count("(from the saved index)") == 3 and "(indexed)" not in log
     # The process started again beats under its old name: /status lists two, and the reload waits for no ghost.
     assert "**Processes:** 2 live, coordinated through Redis" in status, status
