@@ -156,9 +156,10 @@ def _feedback(library: Candidates, settings: RerankSettings, passages: list[int]
         if len(chosen) == settings.feedback_paragraphs:
             break
     words, weights = feedback_words(chosen, settings.feedback_terms)
-    ids = np.asarray(passages)
-    scores = np.cumsum([w * library.index.term_scores([t], ids) for t, w in zip(words.tolist(), weights)], axis=0)
-    scores = scores[-1] if len(words) else np.zeros(len(passages))
+    if not len(words):
+        return np.zeros(len(passages))
+    # Word after word, as a loop over them would add them.
+    scores = np.cumsum(weights[:, None] * library.index.scores_each(words.tolist(), np.asarray(passages)), axis=0)[-1]
     best = scores.max(initial=0.0)
     return scores / best if best > 0 else scores
 

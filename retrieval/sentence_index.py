@@ -15,6 +15,7 @@ import numpy as np
 
 from .analyzer import Analyzer
 from .bm25 import Vocabulary
+from .bm25.arrays import ranges
 from .models import Article, Passage
 from .sentences import Sentences, sentence_spans
 
@@ -96,12 +97,12 @@ class SentenceIndex:
     def sentence_rows(self, passages: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(the rows of the passages' sentences, in order; the position in `passages` of each row's passage)."""
         first = self.arrays.first_sentence
-        return _ranges(first[passages], first[passages + 1])
+        return ranges(first[passages], first[passages + 1])
 
     def tokens(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(the rows' terms one after another; the position in `rows` of each term's row)."""
         bounds = self.arrays.row_bounds
-        at, row = _ranges(bounds[rows], bounds[rows + 1])
+        at, row = ranges(bounds[rows], bounds[rows + 1])
         return self.arrays.row_terms[at], row
 
     def sentences(self, passage: int) -> Sentences:
@@ -118,8 +119,3 @@ class SentenceIndex:
         )
 
 
-def _ranges(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(the integers of every range start..end, one range after another; the range each comes from)."""
-    lengths = ends - starts
-    which = np.repeat(np.arange(len(starts)), lengths)
-    return np.arange(int(lengths.sum())) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths), which

@@ -222,7 +222,7 @@ class IndexCache:
         terms = text("vocabulary.json")
         index = BM25Index(
             BM25Settings.model_validate(body["bm25"]), dict(zip(terms, range(len(terms)))),
-            BM25Arrays(doc_count=body["doc_count"], block_shift=body["block_shift"],
+            BM25Arrays(doc_count=body["doc_count"], block_shift=body["block_shift"], avgdl=body["avgdl"],
                        **{name: arrays[name] for name in BM25Arrays.names()}),
         )
         sentences = SentenceIndex(SentenceArrays(**{name: arrays[name] for name in SentenceArrays.names()}),
@@ -307,7 +307,7 @@ class IndexCache:
         put("report.json", lambda file: file.write(report.model_dump_json().encode()))
         body = {"format": FORMAT_VERSION, "fingerprint": self.fingerprint, "files": files, "arrays": arrays,
                 "bm25": index.settings.model_dump(), "doc_count": index.doc_count,
-                "block_shift": index.arrays.block_shift}
+                "block_shift": index.arrays.block_shift, "avgdl": index.arrays.avgdl}
         # The manifest goes last: a folder without one is never loaded.
         _write_durably(work / MANIFEST, lambda file: file.write(_sealed(body).encode()))
         fsync_path(work)

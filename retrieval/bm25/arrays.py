@@ -34,6 +34,7 @@ class BM25Arrays:
     forward_tf: np.ndarray
     doc_count: int
     block_shift: int
+    avgdl: float  # the passages' mean length in tokens, as rank-bm25 divides it
 
     @classmethod
     def names(cls) -> list[str]:
@@ -51,6 +52,11 @@ class BM25Arrays:
         """(the passage's distinct terms in order of first appearance, their frequencies)."""
         row = slice(int(self.forward_indptr[passage]), int(self.forward_indptr[passage + 1]))
         return self.forward_terms[row], self.forward_tf[row]
+
+    def forward_rows(self, passages: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The passages' forward rows one after another: (terms, frequencies, the position in `passages` of each)."""
+        at, row = ranges(self.forward_indptr[passages], self.forward_indptr[passages + 1])
+        return self.forward_terms[at], self.forward_tf[at], row
 
     def postings(self, terms: np.ndarray) -> int:
         """How many postings the rows of `terms` hold together."""
@@ -72,3 +78,11 @@ class BM25Arrays:
         for term in terms:  # a repeated term is added again at its place, as rank-bm25 does
             values += weight[term]
         return values
+
+
+def ranges(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the integers of every range start..end, one range after another; the range each comes from): the
+    entries of several CSR rows at once."""
+    lengths = ends - starts
+    which = np.repeat(np.arange(len(starts)), lengths)
+    return np.arange(int(lengths.sum())) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths), which

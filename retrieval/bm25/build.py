@@ -106,7 +106,7 @@ def build_arrays(
         nothing = np.zeros(vocab_size)
         return vocabulary, BM25Arrays(df, nothing, indptr, np.zeros(0, np.int32), np.zeros(0), nothing, nothing,
                                       np.full(vocab_size, -1, np.int32), np.zeros((0, 0), np.float32),
-                                      forward_indptr, forward_terms, forward_tf, doc_count, block_shift)
+                                      forward_indptr, forward_terms, forward_tf, doc_count, block_shift, 0.0)
 
     term_idf = idf(settings, df.astype(np.float64), doc_count)
     # rank-bm25 divides the integer token total by the passage count.
@@ -137,7 +137,7 @@ def build_arrays(
     min_weight = np.minimum.reduceat(weights, indptr[:-1])
     block_rows, block_max = _block_maxima(indptr, indices, weights, doc_count, block_shift)
     return vocabulary, BM25Arrays(df, term_idf, indptr, indices, weights, max_weight, min_weight, block_rows,
-                                  block_max, forward_indptr, forward_terms, forward_tf, doc_count, block_shift)
+                                  block_max, forward_indptr, forward_terms, forward_tf, doc_count, block_shift, avgdl)
 
 
 def _block_maxima(indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray, doc_count: int,

@@ -16,7 +16,7 @@ import numpy as np
 from .arrays import BM25Arrays
 from .build import CHUNK_TOKENS, build_arrays
 from .prune import PrunedTopK, kth_largest
-from .scoring import BM25Settings
+from .scoring import BM25Settings, pair_weights
 
 
 class BM25Index:
@@ -90,11 +90,29 @@ class BM25Index:
 
     def scores_of(self, tokens: Sequence[str], passages: Sequence[int] | np.ndarray) -> np.ndarray:
         """`scores(tokens)[passages]`, at a cost that follows the passages asked about, not the collection."""
-        return self.term_scores(self.term_ids(tokens), passages)
-
-    def term_scores(self, terms: list[int], passages: Sequence[int] | np.ndarray) -> np.ndarray:
-        """`scores_of` for known terms given by their ids."""
+        terms = self.term_ids(tokens)
         return self.arrays.exact(terms, np.asarray(passages, dtype=np.int64)) + self._floor_total(terms)
+
+    def scores_each(self, terms: Sequence[int], passages: np.ndarray) -> np.ndarray:
+        """`scores_of([term], passages)` for each of `terms` (distinct ids, known), a row each, at once.
+
+        Read from the passages' forward rows: a term's weight in a passage is computed from its frequency
+        and the passage's length exactly as the build computed it, so the values are the same to the bit.
+        """
+        a = self.arrays
+        found, tf, row = a.forward_rows(passages)
+        order = np.argsort(terms)
+        wanted = np.asarray(terms)[order]
+        at = np.minimum(np.searchsorted(wanted, found), len(wanted) - 1)
+        held = wanted[at] == found
+        tf = tf.astype(np.float64)
+        length = np.bincount(row, weights=tf, minlength=len(passages))  # whole numbers: exact
+        scores = np.zeros((len(terms), len(passages)))
+        scores[order[at[held]], row[held]] = pair_weights(self.settings, a.idf[found[held]], tf[held],
+                                                          length[row[held]], a.avgdl)
+        if self._floor is not None:
+            scores += self._floor[np.asarray(terms)][:, None]
+        return scores
 
     def top_k(self, tokens: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         """(passage ids, scores) of the best `k` passages that match at least one query term.

@@ -206,6 +206,26 @@ def test_scores_of_some_passages_equal_the_full_scores_at_those_passages(corpus,
     np.testing.assert_allclose(index.scores_of(query, passages), index.scores(query)[passages], rtol=0, atol=1e-12)
 
 
+@settings(max_examples=200, deadline=None)
+@given(corpus=corpora, s=bm25_settings(), chunk_tokens=st.integers(1, 60), data=st.data())
+def test_each_terms_scores_at_once_are_its_scores_one_term_at_a_time_to_the_bit(corpus, s, chunk_tokens, data):
+    # The re-ranker's feedback reads each word's weights from the passages' forward rows, not the index's rows.
+    index = BM25Index.build(corpus, s, chunk_tokens=chunk_tokens)
+    terms = data.draw(st.lists(st.sampled_from(sorted(index.vocabulary)), unique=True, min_size=1)) \
+        if index.vocabulary else []
+    passages = np.array(data.draw(st.lists(st.integers(0, len(corpus) - 1), max_size=10)), dtype=np.int64)
+    each = index.scores_each([index.vocabulary[t] for t in terms], passages)
+    assert each.tolist() == [index.scores_of([t], passages).tolist() for t in terms]
+
+
+def test_a_passages_forward_row_is_its_terms_in_order_of_first_appearance_with_their_counts():
+    index = BM25Index.build([["cat", "dog", "cat"], [], ["egg", "dog", "egg", "egg", "cat"]], chunk_tokens=2)
+    rows = [index.arrays.forward(p) for p in range(3)]
+    words = list(index.vocabulary)
+    assert [([words[t] for t in terms], tf.tolist()) for terms, tf in rows] == [
+        (["cat", "dog"], [2, 1]), ([], []), (["egg", "dog", "cat"], [3, 1, 1])]
+
+
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), block_shift=st.integers(0, 6), variant=st.sampled_from(list(REFERENCE)))
 def test_block_maxima_bound_every_weight_in_their_block(seed, block_shift, variant):
@@ -234,7 +254,7 @@ def hand_made_index(weights: list[dict[int, float]], doc_count: int) -> BM25Inde
     return BM25Index(BM25Settings(), {f"t{t}": t for t in range(terms)}, BM25Arrays(
         np.diff(indptr), np.ones(terms), indptr, indices, values, np.maximum.reduceat(values, indptr[:-1]),
         np.minimum.reduceat(values, indptr[:-1]), np.full(terms, -1, np.int32), np.zeros((0, 1), np.float32),
-        np.zeros(doc_count + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.uint16), doc_count, 6))
+        np.zeros(doc_count + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.uint16), doc_count, 6, 1.0))
 
 
 # Weights a few float32 rounding steps (2**-24 near 1) apart, and weights below one step: partial sums
