@@ -32,22 +32,30 @@ def trim(text: str, limit: int) -> str:
     return text[:cut].rstrip() + ELLIPSIS
 
 
-def escape_markdown(text: str) -> str:
+def escape_markdown(text: str, line_start: bool = True) -> str:
     """`text` with Discord's Markdown escaped, so that it shows as written.
 
     discord.py's `escape_markdown` escapes a masked link ("[a](b*c*)") with one backslash before it and
     leaves everything inside it as it was, so a backslash or an asterisk there still acts ("[;](\\)" shows
     as "[;]()"). Each "[" is escaped here instead, which is enough to break the link, and the text between
-    is escaped by discord.py (bare urls left alone).
+    is escaped by discord.py (bare urls left alone). What follows a "[" is mid-line, as is all of `text` when
+    not `line_start` (the rest of a line after a bold sentence): a " -" or "#" there is no list or heading,
+    so it is not escaped (discord.py would write "\\ -", which shows its backslash).
     """
-    return "\\[".join(utils.escape_markdown(part) for part in text.split("["))
+    return "\\[".join(_escaped(part, line_start and n == 0) for n, part in enumerate(text.split("[")))
 
 
-def escaped_fit(text: str, limit: int) -> str:
-    """Escape Markdown, trimming the raw text first so the escaped result still fits."""
+def _escaped(text: str, line_start: bool) -> str:
+    # Behind a letter, discord.py's patterns for a line's start ("- ", "# ", "> ") cannot match; letters are
+    # never escaped, so dropping it again is exact.
+    return utils.escape_markdown(text) if line_start else utils.escape_markdown("a" + text)[1:]
+
+
+def escaped_fit(text: str, limit: int, line_start: bool = True) -> str:
+    """Escape Markdown (`escape_markdown`), trimming the raw text first so the escaped result still fits."""
     budget = limit
     while True:
-        out = escape_markdown(trim(text, budget))
+        out = escape_markdown(trim(text, budget), line_start)
         if len(out) <= limit:
             return out
         budget -= len(out) - limit

@@ -46,12 +46,16 @@ def emphasized_quote(hit: Hit, limit: int) -> str:
     if not hit.highlight:
         return escaped_fit(text, limit)
     start, end = hit.highlight[0][0], hit.highlight[-1][1]
-    bold = f"**{escaped_fit(text[start:end], limit - 4)}**"
+    bold = f"**{escaped_fit(text[start:end], limit - 4, _starts_line(text, start))}**"
     room = limit - len(bold)
     head = escape_markdown(text[:start])
     if len(head) > room // 2:
         head = ELLIPSIS + " " if room >= 2 else ""
-    return head + bold + escaped_fit(text[end:], room - len(head))
+    return head + bold + escaped_fit(text[end:], room - len(head), _starts_line(text, end))
+
+
+def _starts_line(text: str, at: int) -> bool:
+    return at == 0 or text[at - 1] == "\n"
 
 
 def _authors(article: Article) -> list[str]:

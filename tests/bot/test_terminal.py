@@ -79,6 +79,8 @@ def test_discord_line_marks_quote_all_that_follows_dim_subtext_and_bold_headings
 
 @given(st.text(alphabet="abc XYZ.,;!?*_~|`>#-[]()\\", min_size=1, max_size=300).map(str.strip).filter(bool))
 @example("[;](*)")  # a lone * that escape_markdown leaves alone: Discord shows it as typed
+@example("[ -")  # mid-line, " -" is no list: escaping it would show a backslash
+@example("a. - b [c] - d")
 def test_a_quote_shows_the_articles_own_text_exactly_whatever_marks_it_holds(text):
     shown = piped(answer_message(make_hit(text, highlight=[(0, len(text))])))
     assert shown.startswith("\u2502 " + text + "\n")
