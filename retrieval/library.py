@@ -62,7 +62,7 @@ class Library:
             counted((term_ids(self.indexed_text(p)) for p in passages), len(passages), progress),
             self.settings.bm25, vocabulary=vocabulary,
         )
-        sentences = SentenceIndex.build(passages, self.articles, self.analyzer, index.vocabulary)
+        sentences = SentenceIndex.build(passages, self.articles, self.analyzer, index.vocabulary, self.indexed_text)
         self._adopt_passages(passages, counts, index, sentences, report)
 
     @classmethod

@@ -140,18 +140,23 @@ def feedback_words(rows: Sequence[tuple[np.ndarray, np.ndarray]], count: int) ->
 
 def _feedback(library: Candidates, settings: RerankSettings, passages: list[int]) -> np.ndarray:
     """Each candidate's rank-bm25 score for the feedback words, scaled so the best has 1."""
-    # The best few distinct paragraphs: the passages of one long paragraph are indexed by the same text.
-    # Their forward rows are then the same too; a text that merely analyzes alike is told apart by reading it.
-    arrays = library.index.arrays
+    # The best few distinct paragraphs: the passages of one long paragraph are indexed by the same text, as
+    # the build noted. Another passage with the same text (a copied article) has the same forward row too;
+    # a text that merely analyzes alike is told apart by reading it.
+    arrays, like = library.index.arrays, library.sentence_index.arrays.indexed_like
     chosen: list[tuple[np.ndarray, np.ndarray]] = []
+    paragraphs: set[int] = set()
     alike: dict[bytes, list[int]] = {}
     for i in passages:
+        if int(like[i]) in paragraphs:
+            continue
         row = arrays.forward(i)
         same = alike.setdefault(row[0].tobytes() + row[1].tobytes(), [])
         text = library.indexed_text(library.passages[i]) if same else None
         if any(library.indexed_text(library.passages[j]) == text for j in same):
             continue
         same.append(i)
+        paragraphs.add(int(like[i]))
         chosen.append(row)
         if len(chosen) == settings.feedback_paragraphs:
             break

@@ -8,7 +8,7 @@ arrays, saved with the index and memory-mapped when it is loaded, so a question 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -28,6 +28,9 @@ class SentenceArrays:
     spans `sentence_spans[row]` of its text; `title_row[p]` is the row of its article's title. Row r's
     terms are `row_terms[row_bounds[r]:row_bounds[r + 1]]`, each the index's id for it or, past the index's
     vocabulary, one of the few terms no passage is indexed by (a word cut where an over-long sentence is cut).
+
+    `indexed_like[p]` is the first of the passages before p, one after another, indexed by the same text as
+    p (the passages of one long paragraph): the re-ranker's feedback counts that text once, without reading it.
     """
 
     first_sentence: np.ndarray
@@ -35,6 +38,7 @@ class SentenceArrays:
     row_bounds: np.ndarray
     row_terms: np.ndarray
     title_row: np.ndarray
+    indexed_like: np.ndarray
 
     @classmethod
     def names(cls) -> list[str]:
@@ -55,15 +59,19 @@ class SentenceIndex:
 
     @classmethod
     def build(cls, passages: Sequence[Passage], articles: Mapping[str, Article], analyzer: Analyzer,
-              vocabulary: Mapping[str, int]) -> SentenceIndex:
-        """Cut every passage into sentences and analyze each, as the highlight reads them, and each title."""
+              vocabulary: Mapping[str, int], indexed_text: Callable[[Passage], str]) -> SentenceIndex:
+        """Cut every passage into sentences and analyze each, as the highlight reads them, and each title;
+        `indexed_text` is the text each passage is indexed by."""
         numbered = Vocabulary(vocabulary)  # a term the index lacks is numbered past its vocabulary
         term_ids = analyzer.numbering(numbered)
         first_sentence, spans, lengths, terms = array("q", [0]), array("i"), array("q"), array("i")
         titles: list[list[int]] = []
-        title_of = array("q")
-        article_id = None
+        title_of, like = array("q"), array("i")
+        article_id = previous = None
         for passage in passages:
+            indexed = indexed_text(passage)
+            like.append(like[-1] if indexed == previous else len(like))
+            previous = indexed
             if passage.article_id != article_id:  # an article's passages come one after another
                 article_id = passage.article_id
                 titles.append(term_ids(articles[article_id].title))
@@ -82,10 +90,10 @@ class SentenceIndex:
         rows = np.zeros(len(lengths) + 1, np.int64)
         np.cumsum(np.frombuffer(lengths, np.int64), out=rows[1:])
         arrays = SentenceArrays(
-            first_sentence=np.frombuffer(first_sentence, np.int64).copy(),
-            sentence_spans=np.frombuffer(spans, np.int32).reshape(-1, 2).copy(),
-            row_bounds=rows, row_terms=np.frombuffer(terms, np.int32).copy(),
-            title_row=np.frombuffer(title_of, np.int64) + sentences,
+            first_sentence=np.frombuffer(first_sentence, np.int64),
+            sentence_spans=np.frombuffer(spans, np.int32).reshape(-1, 2),
+            row_bounds=rows, row_terms=np.frombuffer(terms, np.int32),
+            title_row=np.frombuffer(title_of, np.int64) + sentences, indexed_like=np.frombuffer(like, np.int32),
         )
         return cls(arrays, vocabulary, list(numbered)[len(vocabulary):])
 

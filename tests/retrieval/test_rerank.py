@@ -27,15 +27,17 @@ QUESTIONS = [
 
 @pytest.fixture(scope="module")
 def libraries(seed_library) -> list[Library]:
-    # Two articles share a paragraph word for word, a third tells it with other punctuation: the same terms
-    # from a different text, which the feedback paragraphs must still count apart.
+    # A paragraph told in three articles: twice word for word under one title, once with other punctuation,
+    # the same terms from a different text, which the feedback paragraphs must still count apart. One long
+    # paragraph makes passages indexed by the same text.
     told = "The harvest moon festival began in the valley in 1921. Farmers bring the first apples; children sing."
-    retold = "The harvest-moon festival began in the valley in 1921! Farmers bring the first apples, children sing."
+    retold = "The harvest moon festival began in the valley in 1921! Farmers bring the first apples, children sing."
     articles = [
         Article(id="a", source="a.md", title="Harvest moon", paragraphs=[Paragraph(text=told), Paragraph(text=WALL + " Then rain.")]),
         Article(id="b", source="b.md", title="Valley news", paragraphs=[Paragraph(text=told)]),
         Article(id="c", source="c.md", title="Valley news", paragraphs=[Paragraph(text=retold)]),
         Article(id="d", source="d.md", title="Apples", paragraphs=[Paragraph(text="Apples from the valley. " * 40)]),
+        Article(id="e", source="e.md", title="Valley news", paragraphs=[Paragraph(text=told)]),
     ]
     return [seed_library, Library.build(articles)]
 
