@@ -10,10 +10,11 @@ benchmark asks them (`load.plan`), at k=3 (the bot's default), one at a time aft
 questions, on a library of real text grown to `--passages` (`load.content`) and served from its saved
 index, as the bot serves it. The content and the index are kept in `--work` between runs.
 
-`record` and `compare` answer every SQuAD dev question (the set read as `quality.py` reads it) at k=40,
-past the re-ranking depth, or with `--passages` the timing's questions on that library: the hits (their
-passages, order and exact scores), each highlight, the coverage, the no-answer decision and its score.
-Record with the code before a change (a `git worktree` of it) and compare with the code after.
+`record` and `compare` answer every SQuAD dev question (or `--set`'s: a set read as `quality.py` reads it)
+at k=40, past the re-ranking depth, or with `--passages` the timing's questions on that library: the hits
+(their passages, order and exact scores), each highlight, the coverage, the no-answer decision and its score.
+Record with the code before a change (a `git worktree` of it) and compare with the code after, both with the
+same PYTHONHASHSEED (the highlight breaks near-ties in the order of a set of words).
 """
 
 from __future__ import annotations
@@ -52,8 +53,8 @@ def drawn_questions(work: Path, passages: int, count: int) -> list[str]:
     return [q.text for q in plan_questions(work / f"content-{passages}", count, None, seed=1)]
 
 
-def squad(data: Path) -> tuple[Library, list[str]]:
-    judged = read_judged_set(data / SQUAD)
+def judged_set(data: Path, name: str) -> tuple[Library, list[str]]:
+    judged = read_judged_set(data / name)
     return Library.load(judged.corpus), list(judged.queries.values())
 
 
@@ -91,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--passages", type=int, help="a library of real text this large (time: 100,000)")
     parser.add_argument("--questions", type=int, default=300, help="questions drawn from it (default 300)")
     parser.add_argument("--rounds", type=int, default=1, help="time: rounds of the questions, fastest kept")
+    parser.add_argument("--set", default=SQUAD, help=f"record, compare: a judged set's questions (default {SQUAD})")
     parser.add_argument("--data", type=Path, default=DATA, help=f"the shared sets (default {DATA})")
     parser.add_argument("--work", type=Path, default=Path("/tmp/answer-cost"),
                         help="where the grown content and its saved index are kept")
@@ -103,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{library.report.summary()} ({'saved index' if library.report.from_cache else 'built'}, "
               f"{time.perf_counter() - started:.1f} s)", file=sys.stderr)
     else:
-        library, questions = squad(args.data)
+        library, questions = judged_set(args.data, args.set)
     if args.mode == "time":
         ms = timings(library, questions, args.rounds)
         print(f"{len(ms)} questions at k=3: p50 {np.percentile(ms, 50):.2f} ms, p95 {np.percentile(ms, 95):.2f} ms, "
