@@ -39,6 +39,7 @@ from statistics import fmean
 from typing import TextIO
 
 from retrieval import Library, RetrievalSettings
+from retrieval.context import context_terms, ranking_scores, ranking_weights
 from retrieval.no_answer import term_weights
 from retrieval.stopwords import ENGLISH
 from retrieval.filler import strip_chat
@@ -148,16 +149,21 @@ class Asked:
 
 def rare_word_violations(library: Library, search: str, hits: Sequence) -> int:
     """Pairs of hits where one lacking the question's rarest matched term is ranked above one holding it that
-    has a higher rank-bm25 score. The rarest term is the re-ranker's: of the searched terms the collection
-    holds (two at least), the one of largest match weight."""
-    weights = term_weights(library.index, library.analyzer(search))
+    has a higher rank-bm25 score. The rarest term and the scores are the re-ranker's: of the searched terms the
+    collection holds (two at least), the one of largest match weight, and each hit's exact score, both with the
+    context around the question counted for less (`retrieval/context.py`)."""
+    terms, share = library.analyzer(search), library.settings.rerank.context
+    context = context_terms(library.analyzer, search)
+    weights = ranking_weights(term_weights(library.index, terms), context, share)
     known = [t for t in weights if t in library.index.vocabulary]
     if len(known) < 2:
         return 0
     rarest = max(known, key=lambda t: weights[t])
-    holds = [rarest in set(library.analyzer(library.indexed_text(hit.passage))) for hit in hits]
-    return sum(1 for i, above in enumerate(hits) if not holds[i]
-               for j in range(i + 1, len(hits)) if holds[j] and hits[j].score > above.score)
+    passages = [library.position(hit) for hit in hits]
+    scores = ranking_scores(library.index, terms, context, share, passages, [hit.score for hit in hits])
+    holds = [library.index.contains(library.index.vocabulary[rarest], p) for p in passages]
+    return sum(1 for i in range(len(hits)) if not holds[i]
+               for j in range(i + 1, len(hits)) if holds[j] and scores[j] > scores[i])
 
 
 def ask(library: Library, message: str) -> Asked:

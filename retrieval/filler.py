@@ -8,6 +8,7 @@ asks), never over what a question is about: a word that names something always s
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .analyzer import normalize
 from .stopwords import ENGLISH
@@ -257,35 +258,91 @@ def set_aside(text: str) -> list[list[tuple[int, int]]]:
     of alternatives, longest first, of which the caller sets aside the first that what answers the question
     lacks (`no_answer.judged_search`: a rule over words alone would cut "who did my cousin marry" short).
 
-    Around the sentence that asks (the first with a question word that opens what is asked, or a "?"): each
-    sentence before it that names nothing ("making a quiz for my server and want to double check."); its words
-    before the question word, naming nothing ("alright nerds, | what did ..."); after the clause that asks,
-    each clause or sentence that names nothing and asks nothing (", need it for a quiz tmrw"); and an aside
-    glued to the end of that clause with no punctuation (`aside_tails`: "... is driving me nuts").
+    Around the sentence that asks (`_where_asked`): each sentence before it that names nothing ("making a quiz
+    for my server and want to double check."); its words before the question word, naming nothing ("alright
+    nerds, | what did ..."); after the clause that asks, each clause or sentence that names nothing and asks
+    nothing (", need it for a quiz tmrw"); and an aside glued to the end of that clause with no punctuation
+    (`aside_tails`: "... is driving me nuts").
     """
+    asked = _where_asked(text)
+    if asked is None:
+        return []
+    groups = [[span] for span in asked.before]
+    groups += [[span] for span in _clauses_before(text, asked)]
+    if asked.opens is not None:
+        groups.append([(asked.opens + tail, asked.clause_end) for tail in aside_tails(text[asked.opens:asked.clause_end])])
+        groups.append(_rest_of_sentence(text, asked))
+    groups += [[span] for span in asked.after]
+    return [group for group in groups if group]
+
+
+# A context around a question speaks of the asker or of asking ("making a quiz for my server", "watching a
+# documentary and now wondering"); a long query's clauses without such a word are the query's own.
+_CONTEXT_MARKERS = _ASKER | _CHAT_MARKERS
+
+
+def context_spans(text: str) -> list[tuple[int, int]]:
+    """What of `text` reads as context around its question, for ranking: each sentence before the sentence
+    that asks, its clauses before the question word that end in ",", ";" or ":", and what follows the clause
+    that asks, when they name nothing, ask nothing after it, and speak of the asker ("making a quiz for my
+    server, | what year ..."). Narrower than `set_aside`: no glued tails, a run of words before the question
+    word without punctuation is the question ("the anthem was sung by whom?"), and so is a long query's
+    clause that speaks of no one ("What is information science? Give definitions where possible.")."""
+    asked = _where_asked(text)
+    if asked is None:
+        return []
+    before = [(start, end) for start, end in _clauses_before(text, asked) if text[start:end].rstrip()[-1:] in ",;:"]
+    spans = asked.before + before + _rest_of_sentence(text, asked)[:1] + asked.after
+    return [(start, end) for start, end in spans if _speaks_of_asker(text[start:end], _CONTEXT_MARKERS)]
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """Where a text asks: its sentence (start, end); where its question word opens what is asked and the end of
+    that clause (None without one); the sentences before it naming nothing, and after it saying an aside."""
+
+    sentence: tuple[int, int]
+    opens: int | None
+    clause_end: int
+    before: list[tuple[int, int]]
+    after: list[tuple[int, int]]
+
+
+def _where_asked(text: str) -> _Asked | None:
+    """The sentence that asks: the first with a question word that opens what is asked, or a "?"; in it, its
+    first clause's such question word, else its first question word in lower case ("studying for the midterm
+    when is ..."; "Doctor Who" is a name). None for a text without words."""
     sentences = [found.span() for found in _SENTENCE.finditer(text) if WORD.search(found.group())]
     if not sentences:
-        return []
+        return None
     asking = next((n for n, (start, end) in enumerate(sentences)
                    if _asking_start(text[start:end]) is not None or text[start:end].rstrip().endswith("?")), 0)
-    groups = [[span] for span in sentences[:asking] if not _names(text[span[0]:span[1]])]
     start, end = sentences[asking]
-    # Where the question word opens what is asked, in the sentence's first clause that has one, else its first
-    # question word in lower case ("studying for the midterm when is ..."; "Doctor Who" is a name).
     opens = next((clause.start() + found for clause in _CLAUSE.finditer(text[start:end])
                   if (found := _asking_start(clause.group())) is not None),
                  next((found.start() for found in _ASKING.finditer(text[start:end]) if found.group().islower()), None))
-    groups += [[(start + found.start(), start + found.end())] for found in _CLAUSE.finditer(text[start:start + (opens or 0)])
-               if WORD.search(found.group()) and not _names(found.group())]
     if opens is not None:
-        asks = start + opens
-        clause_end = _CLAUSE_REST.match(text, asks).end()
-        groups.append([(asks + tail, clause_end) for tail in aside_tails(text[asks:clause_end])])
-        # What follows the clause that asks to the end of its sentence, from one of its clauses on.
-        groups.append([(clause_end + found.start(), end) for found in _CLAUSE.finditer(text[clause_end:end])
-                       if _says_aside(text[clause_end + found.start():end])])
-    groups += [[span] for span in sentences[asking + 1:] if _says_aside(text[span[0]:span[1]])]
-    return [group for group in groups if group]
+        opens += start
+    return _Asked(sentences[asking], opens, _CLAUSE_REST.match(text, opens).end() if opens is not None else end,
+                  [span for span in sentences[:asking] if not _names(text[span[0]:span[1]])],
+                  [span for span in sentences[asking + 1:] if _says_aside(text[span[0]:span[1]])])
+
+
+def _clauses_before(text: str, asked: _Asked) -> list[tuple[int, int]]:
+    """The clauses of the asking sentence before its question word that name nothing."""
+    start = asked.sentence[0]
+    return [(start + found.start(), start + found.end()) for found in _CLAUSE.finditer(text[start:asked.opens or start])
+            if WORD.search(found.group()) and not _names(found.group())]
+
+
+def _rest_of_sentence(text: str, asked: _Asked) -> list[tuple[int, int]]:
+    """What follows the clause that asks to the end of its sentence, from each of its clauses that may be an
+    aside on (longest first); [] without a question word."""
+    if asked.opens is None:
+        return []
+    end = asked.sentence[1]
+    return [(asked.clause_end + found.start(), end) for found in _CLAUSE.finditer(text[asked.clause_end:end])
+            if _says_aside(text[asked.clause_end + found.start():end])]
 
 
 def _says_aside(words: str) -> bool:

@@ -7,9 +7,12 @@ import time
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from .about import answer_about, next_passage
 from .analyzer import Analyzer
 from .bm25 import BM25Index, Vocabulary
+from .context import context_terms, ranking_scores, ranking_weights
 from .highlight import best_sentences
 from .ingest import ContentError, Progress, read_collection
 from .models import Answer, Article, Hit, LoadReport, Passage
@@ -206,7 +209,18 @@ class Library:
         # two passages rank-bm25 floors every idf below zero, and those passages are still the answer.
         ids, scores = (a.tolist() for a in self.index.top_k(terms, max(k, self.settings.rerank.depth)))
         query = Question(terms, self._weights(terms))
-        order = rerank(self, self.settings.rerank, query, ids, scores)[:k]
+        context = context_terms(self.analyzer, search) if self.settings.rerank.depth and ids else set()
+        if context:
+            # The context around the question counts for less in ranking (`context.py`); the order is by that
+            # count from here on, and each hit keeps its exact score.
+            share = self.settings.rerank.context
+            query = Question(terms, ranking_weights(query.weights, context, share))
+            keys = ranking_scores(self.index, terms, context, share, ids, scores)
+            by_key = np.argsort(-keys, kind="stable").tolist()
+            ids, scores, keys = [ids[n] for n in by_key], [scores[n] for n in by_key], keys[by_key].tolist()
+        else:
+            keys = scores
+        order = rerank(self, self.settings.rerank, query, ids, keys)[:k]
         return self._answer(question, search, [ids[n] for n in order], [scores[n] for n in order])
 
     def spelled(self, text: str) -> str:
@@ -263,10 +277,14 @@ class Library:
         score = float(self.index.scores_of(terms, [passage])[0]) if terms else 0.0
         return self._hit(passage, score, Question(terms, self._weights(terms)))
 
+    def position(self, hit: Hit) -> int:
+        """Where `hit`'s passage is in `passages` (and the index)."""
+        return self._first_passage[hit.article.id] + hit.passage.ordinal
+
     def covers(self, search: str, hit: Hit) -> bool:
         """Whether `hit` would be quoted for `search` as its best hit (the no-answer model's decision)."""
         terms = self.analyzer(search)
-        passage = self._first_passage[hit.article.id] + hit.passage.ordinal
+        passage = self.position(hit)
         if not terms:
             return False
         score = float(self.index.scores_of(terms, [passage])[0])

@@ -59,6 +59,9 @@ class RerankSettings(BaseModel):
     feedback: float = Field(0.3, ge=0, description="Weight of the pseudo-relevance feedback score.")
     feedback_paragraphs: int = Field(5, ge=1, description="How many of the best paragraphs give feedback words.")
     feedback_terms: int = Field(20, ge=1, description="How many feedback words are used.")
+    context: float = Field(0.5, ge=0, le=1, description=(
+        "How much a word of the context around a question (\"making a quiz for my server, what year ...\") "
+        "weighs in ranking, of its usual weight (1: as much as the question's own words)."))
 
 
 def best_sentence_shares(index: SentenceIndex, question: Question, passages: np.ndarray) -> np.ndarray:

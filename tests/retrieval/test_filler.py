@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from retrieval.analyzer import Analyzer
-from retrieval.filler import aside_tails, asked_clause, set_aside, strip_chat
+from retrieval.filler import aside_tails, asked_clause, context_spans, set_aside, strip_chat
 
 
 @pytest.mark.parametrize(
@@ -123,3 +123,24 @@ def test_an_aside_glued_to_the_end_of_a_question_is_offered_longest_first(text, 
 )
 def test_what_may_be_chat_around_a_question_is_offered_to_be_judged(text, asides):
     assert [[text[start:end] for start, end in group] for group in set_aside(text)] == asides
+
+
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [("making a quiz for my server and want to double check. Which hotel burned in 1909?",
+      ["making a quiz for my server and want to double check."]),
+     ("hey all, what did the Kyoto Protocol try to address? i need it for a quiz tmrw",
+      ["hey all,", " i need it for a quiz tmrw"]),
+     ("What organization's teaching did Luther reject, my teacher asked", [" my teacher asked"]),
+     # What speaks of no one is the question's, in chat as in a long query.
+     ("What organization's teaching did Luther reject, need it for a quiz tmrw", []),
+     ("What is information science? Give definitions where possible.", []),
+     # Words before the question word with no punctuation between are the question ("sung by whom").
+     ("studying for the midterm when is the earliest Britain had an imperialist policy", []),
+     ("the anthem was sung by whom?", []),
+     # Nothing that names something: a sentence with a name stays the question's.
+     ("My teacher mentioned the Kyoto Protocol. What did it try to address?", []),
+     ("In 1901, what percentage of Warsaw was Catholic?", [])],
+)
+def test_the_context_around_a_question_is_told_from_the_question(text, context):
+    assert [text[start:end] for start, end in context_spans(text)] == context

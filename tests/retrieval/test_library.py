@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from retrieval import Article, Library, Paragraph
+from retrieval import Article, Library, Paragraph, RetrievalSettings
 from retrieval.bm25 import BM25Arrays, BM25Index
 
 RUSSIA = "Why Russia And China See Eye-To-Eye On Cyber Security"
@@ -125,3 +125,34 @@ def test_a_library_of_one_to_three_passages_still_quotes_the_answer(count):
     assert library.answer("Who won the football world cup?").no_answer
 
 
+
+
+_QUIZ_NIGHT = ("The discord server moved its quiz night to Friday, and every server member was told to double "
+               "check the answer sheet.")
+_GRAMMY = "In 2001 Beyonce took home a Grammy, the year her group released its third album."
+# Passages on other subjects, so that each word's idf is above rank-bm25's floor.
+_OTHERS = ("The river floods every spring after the snow melts in the mountains.",
+           "A new bridge over the harbour opened to traffic last week.",
+           "The museum keeps a collection of maps drawn by early sailors.")
+_CONTEXT_FIRST = ("making a quiz for my server and want to double check the answer. "
+                  "what year did beyonce win her first grammy?")
+
+
+def test_the_context_around_a_question_does_not_pull_up_a_passage_about_the_context():
+    library = _library(_QUIZ_NIGHT, _GRAMMY, *_OTHERS)
+    answer = library.answer(_CONTEXT_FIRST)
+    assert _GRAMMY == answer.hits[0].passage.text
+    counted_whole = Library(list(library.articles.values()), RetrievalSettings(rerank={"context": 1.0}))
+    assert _QUIZ_NIGHT == counted_whole.answer(_CONTEXT_FIRST).hits[0].passage.text
+
+
+def test_context_weighing_less_keeps_every_hits_exact_score_and_bm25s_own_order_at_depth_0():
+    library = _library(_QUIZ_NIGHT, _GRAMMY, *_OTHERS)
+    terms = library.analyzer(_CONTEXT_FIRST)
+    for hit in library.answer(_CONTEXT_FIRST).hits:
+        passage = library.position(hit)
+        assert hit.score == float(library.index.scores_of(terms, [passage])[0])
+    bm25_order = Library(list(library.articles.values()), RetrievalSettings(rerank={"depth": 0}))
+    hits = bm25_order.answer(_CONTEXT_FIRST).hits
+    assert [h.passage.text for h in hits[:2]] == [_QUIZ_NIGHT, _GRAMMY]
+    assert hits[0].score > hits[1].score
