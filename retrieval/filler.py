@@ -270,7 +270,8 @@ def set_aside(text: str) -> list[list[tuple[int, int]]]:
     groups = [[span] for span in asked.before]
     groups += [[span] for span in _clauses_before(text, asked)]
     if asked.opens is not None:
-        groups.append([(asked.opens + tail, asked.clause_end) for tail in aside_tails(text[asked.opens:asked.clause_end])])
+        clause = text[asked.opens:asked.clause_end]
+        groups.append([(asked.opens + tail, asked.clause_end) for tail in aside_tails(clause)])
         groups.append(_rest_of_sentence(text, asked))
     groups += [[span] for span in asked.after]
     return [group for group in groups if group]

@@ -13,7 +13,8 @@ from .analyzer import Analyzer
 from .bm25 import BM25Index
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
-_WORD = re.compile(r"[A-Za-z]{5,}")
+# A word as typed, whole: "Gospić" is one word, and its "Gospi" is no typo of "gospic".
+_WORD = re.compile(r"\w+")
 
 
 def _one_edit(word: str) -> set[str]:
@@ -31,6 +32,8 @@ def spelled(text: str, analyzer: Analyzer, index: BM25Index) -> str:
 
     def fixed(found: re.Match[str]) -> str:
         word = found.group()
+        if len(word) < 5 or not (word.isascii() and word.isalpha()):
+            return word  # the edits are of the English alphabet's letters
         terms = analyzer(word)
         if len(terms) != 1 or terms[0] in vocabulary:
             return word

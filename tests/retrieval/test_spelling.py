@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi
 
+from retrieval import Article, Library, Paragraph
 from retrieval.spelling import spelled
 
 
@@ -31,6 +32,15 @@ def test_only_unknown_words_of_five_letters_or_more_with_a_known_neighbour_chang
     assert spell("Who is Pitn?") == "Who is Pitn?"  # too short to guess
     assert spell("the best sourdough bread") == "the best sourdough bread"  # "read" starts otherwise
     assert spell("") == ""
+
+
+def test_a_name_with_letters_beyond_ascii_is_found_as_written():
+    library = Library([Article(id=f"a{i}", title="", source="x", paragraphs=[Paragraph(text=t)]) for i, t in enumerate((
+        "Gospić is a town in the Lika region of Croatia.", "Zagreb is the capital of Croatia.",
+        "The river floods every spring.", "A bridge opened last week."))])
+    assert library.spelled("Where is Gospić?") == "Where is Gospić?"
+    answer = library.answer("Where is Gospić?")
+    assert answer.hits and "Gospić" in answer.hits[0].passage.text
 
 
 def test_a_corrected_question_keeps_exact_rank_bm25_scores(seed_library):
