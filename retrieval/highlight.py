@@ -16,7 +16,9 @@ def best_sentences(question: Question, sentences: Sentences) -> list[tuple[int, 
     idf, log(1 + sentences / sentences holding the term): the topic word that every sentence repeats
     cannot tell them apart. Ties go to the earlier sentence.
     """
-    held = [set(terms) & question.weights.keys() for terms in sentences.terms]
+    # In the question's order, not a set's: sums in set order depend on the process's string hashes, so
+    # near-equal sentences could be highlighted differently from one run to the next.
+    held = [[t for t in question.weights if t in found] for found in map(set, sentences.terms)]
     spread = Counter(t for terms in held for t in terms)
     best: tuple[float, int] = (0.0, -1)
     for i, terms in enumerate(held):
