@@ -20,6 +20,7 @@ from .bm25 import BM25Index
 from .filler import asked_clause, set_aside
 from .models import Article, Passage
 from .question import Question
+from .understand import named_thing
 from .rerank import best_sentence_shares, pair_shares
 from .sentence_index import SentenceIndex
 
@@ -198,10 +199,31 @@ def answerable(vector: np.ndarray) -> float:
 
 def score(library: Searched, search: str, passage: int, bm25: float) -> float:
     """The score the library compares with its threshold: `answerable` for the searched text and the hit
-    `passage` (rank-bm25 score `bm25`), or 0 when nothing was searched or the hit holds under `MIN_EVIDENCE`."""
+    `passage` (rank-bm25 score `bm25`), or 0 when nothing was searched or the hit holds under `MIN_EVIDENCE`;
+    1 for a question about a rare name that the hit holds (`holds_the_name`)."""
     if not library.analyzer(search):
         return 0.0
+    if holds_the_name(library, search, passage):
+        return 1.0
     return floored(answerable(vector := features(library, search, passage, bm25)), vector)
+
+
+# "What is Nexus?" asks what a name is, and a passage holding that name, where few passages do, is what a member
+# asking means: quoted, whatever the trees say. They decline most such questions (0.76 of one per SQuAD paragraph
+# about a name it mentions: their rows are few among the fitted ones), and fitted on them the model costs the
+# tracked targets (benchmarks/README.md, "No answer"). Rare: a term's idf at least this share of the one-passage
+# idf (in at most about 6 of SQuAD's 3,269 passages); "What is love?" or "Who is the president?" are the trees'.
+RARE_NAME = 0.8
+
+
+def holds_the_name(library: Searched, search: str, passage: int) -> bool:
+    """Whether `search` asks only what or who something is (`understand.named_thing`), every word of that name
+    is rare in the collection (`RARE_NAME`), and `passage` holds them all."""
+    named = library.analyzer(named_thing(search))
+    index, vocabulary = library.index, library.index.vocabulary
+    rare = RARE_NAME * float(np.log1p((index.doc_count - 0.5) / 1.5))
+    return bool(named) and all(t in vocabulary and index.contains(vocabulary[t], passage)
+                               and index.match_weight(vocabulary[t]) >= rare for t in named)
 
 
 # A hit holding less than this share of the question's idf weight is never quoted, whatever the trees say:

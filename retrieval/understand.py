@@ -214,6 +214,21 @@ def understand(message: str, follow_up: FollowUp | None = None) -> Understood:
     return Understood("passage", "", question, leans=leans)
 
 
+# "What is Nexus?", "who was Tancred", "what's a clade", "what do we know about Inspur?": a question that asks
+# only what or who something is.
+_WHAT_IS = re.compile(
+    r"^(?:(?:what|who)(?:'s|\s+(?:is|are|was|were))\s+(?:(?:a|an|the)\s+)?(?P<name>.+?)(?:\s+known\s+for)?"
+    r"|(?:what\s+(?:do|did)\s+(?:we|you)\s+know\s+)?about\s+(?P<name2>.+))$")
+
+
+def named_thing(question: str) -> str:
+    """What `question` (its chat stripped) asks only what or who is: "Nexus" of "What is Nexus?"; "" when it asks
+    more ("What is the capital of Peru?" asks what "capital of peru" is: the caller judges whether that names one
+    thing)."""
+    match = _WHAT_IS.match(_plain(question))
+    return (match.group("name") or match.group("name2")) if match else ""
+
+
 def _as_typed(words: str, question: str) -> str:
     """`words` (matched in the question's lower-cased, normalized form) as the member typed them:
     "Huawei", not "huawei". As matched when the typed form cannot be found."""

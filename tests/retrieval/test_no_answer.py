@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from retrieval import Library
-from retrieval.no_answer import FEATURES, answerable, features, judged_search
+from retrieval import Article, Library, Paragraph
+from retrieval.no_answer import FEATURES, answerable, features, holds_the_name, judged_search
 
 # (features, score) pairs printed by `python -m benchmarks.no_answer_fit` when it wrote no_answer_model.py:
 # the fitted scikit-learn model's probability for each, with the threshold moved to 0.5 as exported.
@@ -119,3 +119,24 @@ def test_a_sentence_of_context_before_a_question_is_not_held_against_its_answer(
     plain, with_context = seed_library.answer(question), seed_library.answer(context)
     assert not with_context.no_answer
     assert with_context.hits[0].passage == plain.hits[0].passage
+
+
+@pytest.mark.parametrize("question", ["What is Inspur?", "who is Inspur", "tell me about Inspur"])
+def test_a_question_about_a_rare_name_is_answered_by_the_passage_holding_it(seed_library, question):
+    answer = seed_library.answer(question)
+    assert not answer.no_answer and "Inspur" in answer.hits[0].passage.text
+
+
+@pytest.mark.parametrize("question", ["What is the capital of France?", "Who is Burhan?", "What is Blorptangle?"])
+def test_a_name_the_collection_lacks_is_still_declined(seed_library, question):
+    assert seed_library.answer(question).no_answer
+
+
+def test_a_common_word_asked_about_is_left_to_the_model():
+    # "river" is in most passages: not a name few passages hold; the model judges "What is a river?".
+    library = Library([Article(id=f"a{i}", title="", source="x", paragraphs=[Paragraph(text=t)]) for i, t in enumerate(
+        ["The river floods in spring.", "A river runs past the mill.", "The river is cold.", "Nexus is a river port."])])
+    passage = library.position(library.answer("What is Nexus?").hits[0])
+    assert holds_the_name(library, "What is Nexus?", passage)
+    assert not holds_the_name(library, "What is a river?", passage)
+    assert not holds_the_name(library, "What is Nexus famous for?", passage)  # asks more than what it is

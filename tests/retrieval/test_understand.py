@@ -2,7 +2,7 @@
 
 import pytest
 
-from retrieval.understand import FollowUp, looks_like_question, understand
+from retrieval.understand import FollowUp, looks_like_question, named_thing, understand
 
 REPLY = FollowUp("some-article", 2)
 
@@ -91,3 +91,15 @@ def test_a_reply_leans_on_the_answer_or_stands_alone(reply, leans):
 )
 def test_lines_in_an_answer_channel_read_as_questions_or_not(line, question):
     assert looks_like_question(line) is question
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [("What is Nexus?", "nexus"), ("who was Tancred", "tancred"), ("What's a clade?", "clade"),
+     ("What is Inspur known for?", "inspur"), ("what do we know about Inspur?", "inspur"),
+     ("What is the capital of Peru?", "capital of peru"),
+     # Asking more than what something is.
+     ("What did Inspur sign?", ""), ("Who wrote the Sudan piece?", ""), ("Inspur", "")],
+)
+def test_a_question_asking_only_what_or_who_something_is_names_it(question, named):
+    assert named_thing(question) == named
