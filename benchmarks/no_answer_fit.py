@@ -69,6 +69,7 @@ article 1 <=0.08 One SQuAD article alone: its own questions declined
 article 0 >=0.98 One SQuAD article alone: the next article's questions declined
 chat 1 <=0.05 SQuAD corpus: chat-wrapped SQuAD questions declined (every other)
 chat 0 - SQuAD corpus: chat-wrapped off-topic questions declined
+names 1 - SQuAD corpus: a question about a name few paragraphs mention ("What is Nexus?") declined by the model alone
 unknown 0 - SQuAD corpus: SQuAD questions with their two rarest words made up declined (every fourth)
 keywords 1 - SQuAD corpus: SQuAD questions as keywords declined (every other)
 keywords 0 - SQuAD corpus: off-topic questions as keywords declined

@@ -7,7 +7,8 @@ model holds from one article to thousands of passages:
 
 - SQuAD's 2,067 paragraphs: SQuAD's questions (positive), the seven other sets' questions (negative),
   each asked plain, chat-wrapped (`benchmarks.chat`), as keywords, and, for fitting only, with an aside
-  (`with_aside`: words no stripping rule knows, as in chat phrasings nobody tuned on);
+  (`with_aside`: words no stripping rule knows, as in chat phrasings nobody tuned on); and questions about
+  a name a paragraph mentions (`about_a_name`: "What is Nexus?", positive, reported only);
 - SciFact's corpus: its claims (positive); SQuAD questions and the engineering and library-science sets'
   questions (Cranfield, CISI, NPL, ADI: negative). NFCorpus's and MED's are medical, often answerable
   by SciFact's abstracts, so they are left out there;
@@ -131,6 +132,27 @@ def with_unknown_names(question: str, library: Library, rng: random.Random, coun
     return question
 
 
+# A name: one to three capitalized words in a row ("Nexus", "Abdalla Hamdok", "Sovereign Council").
+_NAME = re.compile(r"\b[A-Z][\w'-]+(?:\s+(?:of\s+|the\s+)?[A-Z][\w'-]+){0,2}")
+# How members ask about a name and nothing else.
+_ABOUT_NAME = ("What is {}?", "Who is {}?", "who was {}", "what's {}", "{}?", "{}", "tell me about {}",
+               "What is {} known for?", "what do we know about {}?")
+
+
+def about_a_name(text: str, library: Library, rng: random.Random) -> str | None:
+    """A question about a name `text` mentions that few passages of `library` hold ("What is Nexus?", "who was
+    Tancred"), as members ask about a name they saw; None when `text` names nothing that rare."""
+    index, vocabulary = library.index, library.index.vocabulary
+    single = float(np.log1p((index.doc_count - 0.5) / 1.5))
+    names = []
+    for found in _NAME.finditer(text):
+        terms = library.analyzer(found.group())
+        if found.start() and text[:found.start()].rstrip()[-1:] not in ".!?" and terms and all(
+                t in vocabulary and index.match_weight(vocabulary[t]) >= 0.8 * single for t in terms):
+            names.append(found.group())
+    return rng.choice(_ABOUT_NAME).format(rng.choice(names)) if names else None
+
+
 def _halves(questions: Sequence[str]) -> Iterator[tuple[str, str]]:
     for n, question in enumerate(questions):
         yield ("tuning" if n % 2 == 0 else "held-out"), question
@@ -183,6 +205,15 @@ def collect(data: Path, settings: RetrievalSettings) -> dict[str, np.ndarray]:
         unknown = with_unknown_names(squad.queries[query], library, rng) if n % 4 == 2 else None
         if unknown is not None:
             rows.add(library, unknown, "unknown", squad_part[query], 0, train=False, plain=squad.queries[query])
+    # About a name a paragraph mentions and few others do, and nothing else ("What is Nexus?", "who was
+    # Tancred"): one such question per paragraph, in its article's part. Reported, not fitted on: fitted on
+    # (weighing 0.1, 0.3 or 1 group), the trees declined 0.12 / 0.01 / 0 of them but SQuAD's own questions 4.2 /
+    # 4.2 / 4.7 % and chat-wrapped ones 5.3 / 5.3 / 6.2 % (held-out); `no_answer.holds_the_name` answers them.
+    for article in squad_articles:
+        question = about_a_name(" ".join(p.text for p in article.paragraphs), library, rng)
+        if question is not None:
+            part = "tuning" if int(squad_article(article.id)) % 2 == 0 else "held-out"
+            rows.add(library, question, "names", part, 1, {article.id}, train=False)
     # Typed as keywords ("super bowl 50 afc team"), as benchmarks.chat types them: every other question.
     for n, (query, grades) in enumerate(squad.qrels.items()):
         if n % 2 == 1:
