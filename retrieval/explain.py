@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from .library import Library
-from .no_answer import judged_search
+from .no_answer import holds_the_name, judged_search
 from .understand import Fact, FollowUp, Kind, understand
 
 
@@ -54,6 +54,8 @@ class Explanation(_Frozen):
     searched: str = Field(description="The text searched: the question without the chat around it.")
     judged: str = Field("", description="The text the no-answer model read with the best passage: `searched` "
                         "without what may be chat around the question and the passage holds none of.")
+    named: bool = Field(False, description="Whether the question asks only what a name is, and the best passage "
+                        "holds that name, which few passages do (`no_answer.holds_the_name`): quoted by rule.")
     kind: Kind
     fact: Fact
     terms: list[TermContribution]
@@ -107,6 +109,8 @@ class Explanation(_Frozen):
             verdict = "not quoted, the bot said it couldn't find an answer" if self.no_answer else "quoted"
             out.append(f"No-answer model: {self.answerable:.2f} against the threshold {self.threshold:.2f}: "
                        f"{verdict}")
+            if self.named:
+                out.append("  a question about a name that few passages hold, and this one holds it: quoted by rule")
             if self.judged and self.judged != " ".join(self.searched.split()):
                 out.append(f"  judged as: {self.judged} (the rest may be chat, and the best passage has none of it)")
         out.append(f"Coverage: {self.coverage:.0%} of the question's term weight")
@@ -152,9 +156,11 @@ def explain(library: Library, question: str, follow_up: FollowUp | None = None, 
     if quoted is not None and 0 <= quoted.passage < library.passage_count(quoted.article_id):
         target = (quoted.article_id, quoted.passage)
     others = [key for key in order if key != target]
-    judged = judged_search(library, searched, bm25.passage_id(*order[0])) if order and answer.kind == "passage" else ""
+    best = bm25.passage_id(*order[0]) if order and answer.kind == "passage" else None
+    judged = judged_search(library, searched, best) if best is not None else ""
+    named = best is not None and holds_the_name(library, searched, best)
     return Explanation(
-        question=question, searched=searched, judged=judged, kind=answer.kind, fact=answer.fact,
+        question=question, searched=searched, judged=judged, named=named, kind=answer.kind, fact=answer.fact,
         terms=bm25.contributions(bm25.passage_id(*target) if target else None), floor=bm25.floor,
         quoted=ranked(*target) if target else None, runner_up=ranked(*others[0]) if others else None,
         answers_now=bool(order) and target == order[0], candidates=bm25.candidates, answerable=answer.answerable,

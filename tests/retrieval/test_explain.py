@@ -115,3 +115,9 @@ def test_what_the_no_answer_model_set_aside_as_chat_is_shown(seed_library):
     lines = explain(seed_library, context).lines()
     assert "  judged as: who arrested Hamdok (the rest may be chat, and the best passage has none of it)" in lines
     assert not any("judged as" in line for line in explain(seed_library, "who arrested Hamdok").lines())
+
+
+def test_a_question_about_a_rare_name_says_it_was_quoted_by_rule(seed_library):
+    rule = "  a question about a name that few passages hold, and this one holds it: quoted by rule"
+    assert rule in explain(seed_library, "What is Inspur?").lines()
+    assert rule not in explain(seed_library, "who arrested Hamdok").lines()
