@@ -241,7 +241,7 @@ class IndexCache:
             raise StoreError("passages and index disagree")
         return StoredLibrary(articles, passages, counts, index, sentences, report, frozenset(text("added_ids.json")))
 
-    def save(self, articles: Iterable[Article], passages: Sequence[Passage], index: BM25Index,
+    def save(self, articles: Iterable[Article] | StoredArticles, passages: Sequence[Passage], index: BM25Index,
              sentences: SentenceIndex, report: LoadReport, added_ids: Collection[str] = ()) -> None:
         """Save atomically (`added_ids`: the articles added from the data folder); a failure is logged and
         leaves any previous index in place."""
@@ -251,7 +251,7 @@ class IndexCache:
             work = self.folder / f".tmp-{os.getpid()}-{secrets.token_hex(4)}"
             work.mkdir()
             try:
-                self._write(work, list(articles), passages, index, sentences, report, added_ids)
+                self._write(work, articles, passages, index, sentences, report, added_ids)
                 self._swap_in(work)
             except BaseException:
                 shutil.rmtree(work, ignore_errors=True)
@@ -259,8 +259,8 @@ class IndexCache:
         except OSError as exc:
             log.warning("could not save the index in %s: %s", self.folder, exc)
 
-    def _write(self, work: Path, articles: list[Article], passages: Sequence[Passage], index: BM25Index,
-               sentences: SentenceIndex, report: LoadReport, added_ids: Collection[str]) -> None:
+    def _write(self, work: Path, articles: Iterable[Article] | StoredArticles, passages: Sequence[Passage],
+               index: BM25Index, sentences: SentenceIndex, report: LoadReport, added_ids: Collection[str]) -> None:
         files: dict[str, dict[str, Any]] = {}
         arrays: dict[str, tuple[str, list[int]]] = {}
 
@@ -276,28 +276,42 @@ class IndexCache:
         def put_json(name: str, value: Any) -> None:
             put(name, lambda file: file.write(json.dumps(value).encode()))
 
-        offsets = [0]
+        if isinstance(articles, StoredArticles):  # held as saved already (parallel_load): written as it is
+            put("articles.jsonl", lambda file: file.write(articles.lines))
+            put_array("article_offsets", articles.offsets)
+            ids = list(articles)
+        else:
+            articles = list(articles)
+            offsets = [0]
 
-        def write_articles(file: BinaryIO) -> None:
-            for article in articles:
-                line = article.model_dump_json().encode() + b"\n"
-                file.write(line)
-                offsets.append(offsets[-1] + len(line))
+            def write_articles(file: BinaryIO) -> None:
+                for article in articles:
+                    line = article.model_dump_json().encode() + b"\n"
+                    file.write(line)
+                    offsets.append(offsets[-1] + len(line))
 
-        put("articles.jsonl", write_articles)
-        put_array("article_offsets", np.asarray(offsets, dtype=np.int64))
-        put_json("article_ids.json", [a.id for a in articles])
+            put("articles.jsonl", write_articles)
+            put_array("article_offsets", np.asarray(offsets, dtype=np.int64))
+            ids = [a.id for a in articles]
+        put_json("article_ids.json", ids)
         put_json("added_ids.json", sorted(added_ids))
-        position = {a.id: i for i, a in enumerate(articles)}
-        first = np.zeros(len(articles) + 1, dtype=np.int64)
-        np.add.at(first, [position[p.article_id] + 1 for p in passages], 1)
-        put_array("first_passage", np.cumsum(first))
-        put_array("passage_spans", np.asarray([(p.start, p.end) for p in passages], dtype=np.int64).reshape(-1, 2))
-        headings: dict[str, int] = {}
-        put_array("passage_headings", np.asarray(
-            [-1 if p.heading is None else headings.setdefault(p.heading, len(headings)) for p in passages],
-            dtype=np.int32))
-        put_json("headings.json", list(headings))
+        if isinstance(passages, StoredPassages):
+            put_array("first_passage", passages.first_passage)
+            put_array("passage_spans", passages.spans)
+            put_array("passage_headings", passages.heading_ids)
+            put_json("headings.json", passages.headings)
+        else:
+            position = {article_id: i for i, article_id in enumerate(ids)}
+            first = np.zeros(len(ids) + 1, dtype=np.int64)
+            np.add.at(first, [position[p.article_id] + 1 for p in passages], 1)
+            put_array("first_passage", np.cumsum(first))
+            put_array("passage_spans",
+                      np.asarray([(p.start, p.end) for p in passages], dtype=np.int64).reshape(-1, 2))
+            headings: dict[str, int] = {}
+            put_array("passage_headings", np.asarray(
+                [-1 if p.heading is None else headings.setdefault(p.heading, len(headings)) for p in passages],
+                dtype=np.int32))
+            put_json("headings.json", list(headings))
         put_json("vocabulary.json", list(index.vocabulary))
         for name in BM25Arrays.names():
             put_array(name, getattr(index.arrays, name))

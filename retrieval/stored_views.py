@@ -13,20 +13,23 @@ import numpy as np
 from .models import Article, Passage
 
 
-def _parse_article(lines: mmap.mmap | bytes, offsets: np.ndarray, position: int) -> Article:
+def _parse_article(lines: mmap.mmap | bytes | bytearray, offsets: np.ndarray, position: int) -> Article:
     start, end = int(offsets[position]), int(offsets[position + 1])
     return Article.model_validate_json(lines[start:end])
 
 
 class StoredArticles(Mapping[str, Article]):
-    """Articles by id, parsed from the saved JSON lines only when first looked at."""
+    """Articles by id, parsed from the saved JSON lines only when first looked at.
 
-    def __init__(self, ids: list[str], lines: mmap.mmap | bytes, offsets: np.ndarray, parsed: int) -> None:
+    `lines` holds them as saved (or as `parallel_load` builds them, in memory), `offsets` where each starts.
+    """
+
+    def __init__(self, ids: list[str], lines: mmap.mmap | bytes | bytearray, offsets: np.ndarray, parsed: int) -> None:
         """`parsed`: how many parsed articles to keep for reuse (the most recently looked at)."""
         self._ids = ids
         self._position = {article_id: i for i, article_id in enumerate(ids)}
-        self._lines = lines
-        self._offsets = offsets
+        self.lines = lines
+        self.offsets = offsets
         # The article at a position in the saved order, the recent ones kept. Not a bound method: its
         # cycle back to self would outlive a replaced library once the bot has frozen it for the GC.
         self.at: Callable[[int], Article] = functools.lru_cache(maxsize=parsed)(
@@ -38,8 +41,8 @@ class StoredArticles(Mapping[str, Article]):
     def saved_json(self, article_id: str) -> bytes:
         """The article exactly as saved (`model_dump_json`), without parsing or caching it."""
         position = self._position[article_id]
-        start, end = int(self._offsets[position]), int(self._offsets[position + 1])
-        return bytes(self._lines[start:end]).rstrip(b"\n")
+        start, end = int(self.offsets[position]), int(self.offsets[position + 1])
+        return bytes(self.lines[start:end]).rstrip(b"\n")
 
     def __contains__(self, article_id: object) -> bool:
         return article_id in self._position
@@ -52,24 +55,25 @@ class StoredArticles(Mapping[str, Article]):
 
 
 class StoredPassages(Sequence[Passage]):
-    """Passages rebuilt on demand from their article's text and their saved offsets."""
+    """Passages rebuilt on demand from their article's text and their saved offsets: article i's passages are
+    `first_passage[i]` to `first_passage[i + 1]`, at `spans` in its text, under `headings[heading_ids]` (-1: none)."""
 
     def __init__(self, articles: StoredArticles, first_passage: np.ndarray, spans: np.ndarray,
                  heading_ids: np.ndarray, headings: list[str]) -> None:
         self._articles = articles
-        self._first_passage = first_passage
-        self._spans = spans
-        self._heading_ids = heading_ids
-        self._headings = headings
+        self.first_passage = first_passage
+        self.spans = spans
+        self.heading_ids = heading_ids
+        self.headings = headings
 
     def _passage(self, i: int) -> Passage:
-        position = int(np.searchsorted(self._first_passage, i, side="right")) - 1
+        position = int(np.searchsorted(self.first_passage, i, side="right")) - 1
         article = self._articles.at(position)
-        start, end = (int(x) for x in self._spans[i])
-        heading = int(self._heading_ids[i])
-        return Passage(article_id=article.id, ordinal=i - int(self._first_passage[position]),
+        start, end = (int(x) for x in self.spans[i])
+        heading = int(self.heading_ids[i])
+        return Passage(article_id=article.id, ordinal=i - int(self.first_passage[position]),
                        text=article.text[start:end], start=start, end=end,
-                       heading=None if heading < 0 else self._headings[heading])
+                       heading=None if heading < 0 else self.headings[heading])
 
     @overload
     def __getitem__(self, i: int) -> Passage: ...
@@ -86,5 +90,5 @@ class StoredPassages(Sequence[Passage]):
         return self._passage(i)
 
     def __len__(self) -> int:
-        return len(self._spans)
+        return len(self.spans)
 
