@@ -69,53 +69,79 @@ def read_collection(
 
     The operator's articles are read first, so their ids do not depend on what was added.
     """
+    files = listed_files(path, added)
+    articles: list[Article] = []
+    skipped: list[SkippedFile] = []
+    ids = ArticleIds(hidden)
+    for done, file in enumerate(files, start=1):
+        if progress:
+            progress(file.source, done, len(files))
+        found, problems = read_articles(file)
+        skipped.extend(problems)
+        for article in found:
+            article_id = ids.accept(article.id, file.operator)
+            if article_id is not None:
+                articles.append(article if article_id == article.id else article.model_copy(update={"id": article_id}))
+    return CollectionRead(articles, skipped, len(files), frozenset(ids.added))
+
+
+@dataclass(frozen=True)
+class ContentFile:
+    """A file to read: its path, the folder it must stay inside, its source name, and whether it is the
+    operator's (rather than added from the data folder)."""
+
+    path: Path
+    inside: Path
+    source: str
+    operator: bool
+
+
+def listed_files(path: Path, added: Path | None = None) -> list[ContentFile]:
+    """The files `read_collection` reads, in its order. Raises `ContentError` when `path` itself is unusable."""
     if not path.exists():
         raise ContentError(f"content path {str(path)!r} does not exist")
     if not os.access(path, os.R_OK | (os.X_OK if path.is_dir() else 0)):
         raise ContentError(f"content path {str(path)!r} is not readable (permission denied)")
     root = path if path.is_dir() else path.parent
     try:
-        files = [(file, root, root) for file in content_files(path)]
+        files = [ContentFile(file, root, relative_source(file, root), True) for file in content_files(path)]
     except OSError as exc:
         raise ContentError(f"content path {str(path)!r} cannot be listed ({exc.strerror or exc})") from None
-    operator_files = len(files)
     if added is not None and added.is_dir():
-        files += [(file, added, added.parent) for file in content_files(added)]
-
-    articles: list[Article] = []
-    added_ids: set[str] = set()
-    skipped: list[SkippedFile] = []
-    seen_ids: dict[str, int] = {}
-    for done, (file, inside, sources_root) in enumerate(files, start=1):
-        source = relative_source(file, sources_root)
-        if progress:
-            progress(source, done, len(files))
-        from_operator = done <= operator_files
-        for article in _read_one(file, source, inside, skipped):
-            # Ids must be unique across the library; a repeated one gets a numbered suffix.
-            count = seen_ids.get(article.id, 0) + 1
-            seen_ids[article.id] = count
-            if count > 1:
-                article = article.model_copy(update={"id": f"{article.id}-{count}"})
-            if from_operator and article.id in hidden:
-                continue
-            articles.append(article)
-            if not from_operator:
-                added_ids.add(article.id)
-    return CollectionRead(articles, skipped, len(files), frozenset(added_ids))
+        files += [ContentFile(file, added, relative_source(file, added.parent), False) for file in content_files(added)]
+    return files
 
 
-def _read_one(file: Path, source: str, root: Path, skipped: list[SkippedFile]) -> list[Article]:
-    """The articles in one file; what was skipped, and why, is appended to `skipped`."""
-    if format_suffix(file) is None:
-        skipped.append(SkippedFile(path=source, reason="unsupported file type"))
-        return []
+class ArticleIds:
+    """Ids as the library keeps them, given article after article in the order read: a repeated id gets a
+    numbered suffix ("x-2"), since ids must be unique across the library; a hidden operator's article none."""
+
+    def __init__(self, hidden: Collection[str]) -> None:
+        self._hidden = hidden
+        self._seen: dict[str, int] = {}
+        self.added: set[str] = set()
+
+    def accept(self, article_id: str, operator: bool) -> str | None:
+        """The id the article is kept under, or None when it is hidden."""
+        count = self._seen.get(article_id, 0) + 1
+        self._seen[article_id] = count
+        if count > 1:
+            article_id = f"{article_id}-{count}"
+        if operator and article_id in self._hidden:
+            return None
+        if not operator:
+            self.added.add(article_id)
+        return article_id
+
+
+def read_articles(file: ContentFile) -> tuple[list[Article], list[SkippedFile]]:
+    """The articles in one file, and what of it was skipped, and why."""
+    if format_suffix(file.path) is None:
+        return [], [SkippedFile(path=file.source, reason="unsupported file type")]
     problems: list[str] = []
     try:
-        _check_inside(file, root)
-        found = read_file(file, source, problems)
+        _check_inside(file.path, file.inside)
+        found = read_file(file.path, file.source, problems)
     except SkipFile as exc:
-        skipped.append(SkippedFile(path=source, reason=str(exc)))
-        return []
-    skipped.extend(SkippedFile(path=source, reason=p, whole_file=False) for p in problems)
-    return found
+        return [], [SkippedFile(path=file.source, reason=str(exc))]
+    return found, [SkippedFile(path=file.source, reason=p, whole_file=False) for p in problems]
