@@ -14,10 +14,11 @@ from .analyzer import Analyzer
 from .bm25 import BM25Index, Vocabulary
 from .context import context_terms, ranking_scores, ranking_weights
 from .highlight import best_sentences
-from .ingest import ContentError, Progress, read_collection
+from .ingest import ContentError, Progress
 from .models import Answer, Article, Hit, LoadReport, Passage
 from .no_answer import coverage, term_weights
 from .no_answer import score as answerable_score
+from .parallel_load import build_collection
 from .passages import indexed_text, split_passages
 from .progress import LoadProgress, PassageProgress, counted
 from .question import Question
@@ -115,6 +116,7 @@ class Library:
     def load(
         cls, path: str | Path, settings: RetrievalSettings | None = None, progress: Progress | None = None,
         *, index_dir: str | Path | None = None, added: str | Path | None = None, hidden: Collection[str] = (),
+        workers: int | None = None,
     ) -> Library:
         """Read a folder or a single file in any supported format.
 
@@ -128,7 +130,8 @@ class Library:
 
         With `index_dir`, the built index is saved there, and a later load of unchanged content
         (both folders, the same hidden ids) with the same settings reuses it (`report.from_cache`)
-        instead of rebuilding.
+        instead of rebuilding. A large collection of several files is read and analyzed by one worker process
+        per core, a small one in this process (`parallel_load`); `workers` sets how many (1: none).
         """
         started = time.perf_counter()
         path = Path(path)
@@ -144,18 +147,14 @@ class Library:
                 library = cls.from_saved(stored, settings, report)
                 library.added_ids = stored.added_ids
                 return library
-        read = read_collection(path, progress, added=added, hidden=hidden)
         indexing = progress.passages if isinstance(progress, LoadProgress) else None
-        library = cls.build(read.articles, settings, progress=indexing)
-        library.added_ids = read.added_ids
-        report = LoadReport(
-            root=str(path), files=read.files, articles=len(library.articles), passages=len(library.passages),
-            skipped=read.skipped,
-        )
+        built = build_collection(path, settings, progress, added=added, hidden=hidden, workers=workers,
+                                 indexing=indexing)
+        library = cls.from_saved(built, settings, built.report)
+        library.added_ids = built.added_ids
         if cache is not None:
-            cache.save(library.articles.values(), library.passages, library.index, library.sentence_index, report,
-                       read.added_ids)
-        library.report = report.model_copy(update={"seconds": time.perf_counter() - started})
+            cache.save(built.articles, built.passages, built.index, built.sentences, built.report, built.added_ids)
+        library.report = built.report.model_copy(update={"seconds": time.perf_counter() - started})
         return library
 
     def is_added(self, article_id: str) -> bool:
