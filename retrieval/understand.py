@@ -214,11 +214,13 @@ def understand(message: str, follow_up: FollowUp | None = None) -> Understood:
     return Understood("passage", "", question, leans=leans)
 
 
-# "What is Nexus?", "who was Tancred", "what's a clade", "what do we know about Inspur?": a question that asks
-# only what or who something is.
+# "What is Nexus?", "who was Tancred", "what's a clade", "what do we know about Inspur?", "what does LEM stand
+# for?", "what does Hauptlied mean?": a question that asks only what or who something is.
 _WHAT_IS = re.compile(
     r"^(?:(?:what|who)(?:'s|\s+(?:is|are|was|were))\s+(?:(?:a|an|the)\s+)?(?P<name>.+?)(?:\s+known\s+for)?"
-    r"|(?:what\s+(?:do|did)\s+(?:we|you)\s+know\s+)?about\s+(?P<name2>.+))$")
+    r"|(?:what\s+(?:do|did)\s+(?:we|you)\s+know\s+)?about\s+(?P<name2>.+)"
+    r"|what\s+(?:does|do|did)\s+(?:the\s+)?(?:(?:acronym|abbreviation|term|word|name)\s+)?(?P<name3>.+?)"
+    r"\s+(?:stand|stands)\s+for|what\s+(?:does|do|did)\s+(?P<name4>.+?)\s+mean)$")
 
 
 def named_thing(question: str) -> str:
@@ -226,7 +228,7 @@ def named_thing(question: str) -> str:
     more ("What is the capital of Peru?" asks what "capital of peru" is: the caller judges whether that names one
     thing)."""
     match = _WHAT_IS.match(_plain(question))
-    return (match.group("name") or match.group("name2")) if match else ""
+    return next((name for name in match.groups() if name), "") if match else ""
 
 
 def _as_typed(words: str, question: str) -> str:

@@ -97,7 +97,8 @@ def test_lines_in_an_answer_channel_read_as_questions_or_not(line, question):
     ("question", "named"),
     [("What is Nexus?", "nexus"), ("who was Tancred", "tancred"), ("What's a clade?", "clade"),
      ("What is Inspur known for?", "inspur"), ("what do we know about Inspur?", "inspur"),
-     ("What is the capital of Peru?", "capital of peru"),
+     ("What is the capital of Peru?", "capital of peru"), ("What does the acronym LEM stand for?", "lem"),
+     ("what does LGM stands for", "lgm"), ("What does Hauptlied mean?", "hauptlied"),
      # Asking more than what something is.
      ("What did Inspur sign?", ""), ("Who wrote the Sudan piece?", ""), ("Inspur", "")],
 )
