@@ -211,19 +211,25 @@ def score(library: Searched, search: str, passage: int, bm25: float) -> float:
 # "What is Nexus?" asks what a name is, and a passage holding that name, where few passages do, is what a member
 # asking means: quoted, whatever the trees say. They decline most such questions (0.76 of one per SQuAD paragraph
 # about a name it mentions: their rows are few among the fitted ones), and fitted on them the model costs the
-# tracked targets (benchmarks/README.md, "No answer"). Rare: a term's idf at least this share of the one-passage
-# idf (in at most about 6 of SQuAD's 3,269 passages); "What is love?" or "Who is the president?" are the trees'.
+# tracked targets (benchmarks/README.md, "No answer"). Few: in at most `RARE_PASSAGES` passages, or (in a large
+# collection) an idf at least `RARE_NAME` of the one-passage idf (at most about 6 of SQuAD's 3,269 passages, 22 of
+# a million); "What is love?" or "Who is the president?" are the trees'.
 RARE_NAME = 0.8
+RARE_PASSAGES = 5
 
 
 def holds_the_name(library: Searched, search: str, passage: int) -> bool:
-    """Whether `search` asks only what or who something is (`understand.named_thing`), every word of that name
-    is rare in the collection (`RARE_NAME`), and `passage` holds them all."""
+    """Whether `search` asks only what or who something is (`understand.named_thing`), few passages hold each
+    word of that name (`RARE_PASSAGES`, `RARE_NAME`), and `passage` holds them all."""
     named = library.analyzer(named_thing(search))
     index, vocabulary = library.index, library.index.vocabulary
     rare = RARE_NAME * float(np.log1p((index.doc_count - 0.5) / 1.5))
-    return bool(named) and all(t in vocabulary and index.contains(vocabulary[t], passage)
-                               and index.match_weight(vocabulary[t]) >= rare for t in named)
+
+    def few_hold(term: int) -> bool:
+        return int(index.arrays.df[term]) <= RARE_PASSAGES or index.match_weight(term) >= rare
+
+    return bool(named) and all(t in vocabulary and index.contains(vocabulary[t], passage) and few_hold(vocabulary[t])
+                               for t in named)
 
 
 # A hit holding less than this share of the question's idf weight is never quoted, whatever the trees say:

@@ -121,10 +121,13 @@ def test_a_sentence_of_context_before_a_question_is_not_held_against_its_answer(
     assert with_context.hits[0].passage == plain.hits[0].passage
 
 
-@pytest.mark.parametrize("question", ["What is Inspur?", "who is Inspur", "tell me about Inspur"])
-def test_a_question_about_a_rare_name_is_answered_by_the_passage_holding_it(seed_library, question):
+@pytest.mark.parametrize(("question", "name"), [
+    ("What is Inspur?", "Inspur"), ("who is Inspur", "Inspur"), ("tell me about Inspur", "Inspur"),
+    ("What is Kommersant?", "Kommersant"),  # in 2 of the seeds' 16 passages: few enough
+])
+def test_a_question_about_a_rare_name_is_answered_by_the_passage_holding_it(seed_library, question, name):
     answer = seed_library.answer(question)
-    assert not answer.no_answer and "Inspur" in answer.hits[0].passage.text
+    assert not answer.no_answer and name in answer.hits[0].passage.text
 
 
 @pytest.mark.parametrize("question", ["What is the capital of France?", "Who is Burhan?", "What is Blorptangle?"])
@@ -134,8 +137,10 @@ def test_a_name_the_collection_lacks_is_still_declined(seed_library, question):
 
 def test_a_common_word_asked_about_is_left_to_the_model():
     # "river" is in most passages: not a name few passages hold; the model judges "What is a river?".
-    library = Library([Article(id=f"a{i}", title="", source="x", paragraphs=[Paragraph(text=t)]) for i, t in enumerate(
-        ["The river floods in spring.", "A river runs past the mill.", "The river is cold.", "Nexus is a river port."])])
+    texts = ["The river floods in spring.", "A river runs past the mill.", "The river is cold.",
+             "Nexus is a river port.", "The river froze.", "Boats line the river.", "Nobody swims there."]
+    library = Library([Article(id=f"a{i}", title="", source="x", paragraphs=[Paragraph(text=t)])
+                       for i, t in enumerate(texts)])
     passage = library.position(library.answer("What is Nexus?").hits[0])
     assert holds_the_name(library, "What is Nexus?", passage)
     assert not holds_the_name(library, "What is a river?", passage)
