@@ -13,7 +13,7 @@ import numpy as np
 from .models import Article, Passage
 
 
-def _parse_article(lines: mmap.mmap | bytes | bytearray, offsets: np.ndarray, position: int) -> Article:
+def _parse_article(lines: mmap.mmap | bytes, offsets: np.ndarray, position: int) -> Article:
     start, end = int(offsets[position]), int(offsets[position + 1])
     return Article.model_validate_json(lines[start:end])
 
@@ -21,10 +21,10 @@ def _parse_article(lines: mmap.mmap | bytes | bytearray, offsets: np.ndarray, po
 class StoredArticles(Mapping[str, Article]):
     """Articles by id, parsed from the saved JSON lines only when first looked at.
 
-    `lines` holds them as saved (or as `parallel_load` builds them, in memory), `offsets` where each starts.
+    `lines` holds them as saved (or as `parallel_load` builds them, in a temporary file), `offsets` where each starts.
     """
 
-    def __init__(self, ids: list[str], lines: mmap.mmap | bytes | bytearray, offsets: np.ndarray, parsed: int) -> None:
+    def __init__(self, ids: list[str], lines: mmap.mmap | bytes, offsets: np.ndarray, parsed: int) -> None:
         """`parsed`: how many parsed articles to keep for reuse (the most recently looked at)."""
         self._ids = ids
         self._position = {article_id: i for i, article_id in enumerate(ids)}
