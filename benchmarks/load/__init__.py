@@ -17,11 +17,14 @@ the fake receiving the bot's REST answer, both on the fake's clock.
 
 By default the fake (and the driver asking the questions) runs in a child process and the bot in this
 one, so the two share no event loop and no GIL: the latency, heartbeat and memory figures are the
-bot's. `--in-process` runs all three in one event loop, as the tests do, for comparison.
+bot's. `--in-process` runs all three in one event loop, as the tests do, for comparison. `--processes P` runs the
+bot as `python -m bot cluster --processes P` instead (P shards, a guild on each, a redis-server started for the run)
+with the fake and the driver in this process, and counts the bot's REST requests a second, all processes together,
+against their shared budget.
 
 The modules, by job: `content` stages the content folder (and grows a large one from real text),
 `plan` draws the questions, `config` holds a run's settings, `driver` asks as members through the
 fake and matches the answers, `probes` measure the bot's process, `run` puts fake, driver and bot
-together in one or two processes, `figures` turns the records into a report and `report` prints it;
+together in one or two processes, `cluster` runs the bot as several, `figures` turns the records into a report and `report` prints it;
 `__main__` is the command line.
 """

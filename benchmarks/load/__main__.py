@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..common import DATA
 from . import __doc__ as DESCRIPTION
+from .cluster import run_cluster
 from .config import DEFAULT_HEARTBEAT_MS, DEFAULT_RATE, LoadConfig
 from .content import stage_content
 from .report import code_version, machine_with_discord, markdown
@@ -35,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--heartbeat-ms", type=int, default=DEFAULT_HEARTBEAT_MS, help="gateway heartbeat interval")
     parser.add_argument("--no-reload", action="store_true", help="skip the moderator's /reload halfway")
     parser.add_argument("--in-process", action="store_true", help="run fake, driver and bot in one event loop")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="run the bot as `python -m bot cluster --processes N` (N shards, a guild on each), "
+                             "coordinated through a redis-server started for the run (default 1: the bot in this "
+                             "process)")
     parser.add_argument("--drain", type=float, default=60.0, help="after the last question, wait at most this "
                                                                    "long for answers and the reload (default 60)")
     parser.add_argument("--seed", type=int, default=0)
@@ -42,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.seconds <= 0 or args.rate <= 0 or args.seconds * args.rate > 1_000_000:
         parser.error("--seconds and --rate must be positive, and at most a million questions in all")
+    if args.processes < 1 or (args.processes > 1 and args.in_process):
+        parser.error("--processes must be at least 1, and more than 1 runs the bot in processes of its own: "
+                     "not with --in-process")
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     with tempfile.TemporaryDirectory(prefix="load-benchmark-") as folder:
@@ -52,7 +60,10 @@ def main(argv: list[str] | None = None) -> int:
         config = LoadConfig(content=staged, seconds=args.seconds, rate=args.rate, members=args.members,
                             heartbeat_ms=args.heartbeat_ms, reload=not args.no_reload, seed=args.seed,
                             drain_seconds=args.drain)
-        run = run_in_process(config) if args.in_process else run_separate(config)
+        if args.processes > 1:
+            run = run_cluster(config, args.processes, Path(folder))
+        else:
+            run = run_in_process(config) if args.in_process else run_separate(config)
         report = asyncio.run(run)
     report["machine"] = machine_with_discord()
     report["code"] = code_version()

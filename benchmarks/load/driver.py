@@ -4,6 +4,7 @@ matches every question to the bot's answers and times them, all on the fake's cl
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -32,10 +33,19 @@ class Sent:
 class Driver:
     """Runs where the fake runs. Every time below is the fake's (time.monotonic)."""
 
-    def __init__(self, fake: Any, config: LoadConfig, questions: list[Question]) -> None:
+    def __init__(self, fake: Any, config: LoadConfig, questions: list[Question], guilds: list[Any] | None = None,
+                 shard_count: int = 1) -> None:
+        """`guilds`: where members ask (default the fake's own guild), in turn; `shard_count`: the bot's shards,
+        to say which shard each question went to."""
         self.fake = fake
         self.config = config
         self.questions = questions
+        self.guilds = guilds or [fake.guild]
+        self.shard_count = shard_count
+        # Consecutive questions go to the guilds in turn, then to their channels in turn.
+        self.channels = [guild.channel_named(name) for name in ("general", "questions") for guild in self.guilds]
+        self.setup_interactions: set[str] = set()
+        """Interactions the benchmark ran before the run (not questions): their responses are not stray."""
         self.members: list[Any] = []
         self.sent: list[Sent] = []
         self.reload_handle: Any = None
@@ -48,13 +58,15 @@ class Driver:
     async def add_members(self) -> None:
         for n in range(self.config.member_count):
             member = await self.fake.add_member(f"asker{n:04d}")
+            for guild in (g for g in self.guilds if g is not self.fake.guild):
+                self.fake.world.join(member.user, guild=guild)
             self.members.append(member.user)
 
     async def run(self) -> None:
         """Ask every question on schedule, the reload halfway; then wait for the answers (bounded)."""
         fake, config = self.fake, self.config
         loop = asyncio.get_running_loop()
-        channels = [fake.general, fake.questions]
+        channels = self.channels
         reload_index = len(self.questions) // 2 if config.reload else None
         self.started = loop.time() + 0.05
         hard_stop = self.started + config.seconds * 2 + 30
@@ -140,14 +152,17 @@ class Driver:
                 callback_ms=None if handle.callback_delay is None else round(handle.callback_delay * 1000, 1),
                 took_s=None if reload_done_at is None else round(reload_done_at - handle.created, 3),
                 reply=(shown[-1].get("content") or "").split("\n")[0] if shown else None,
+                processes=_serving(shown[-1].get("content") or "") if shown else None,
                 messages=len(shown),
             )
 
         asked_ids = {s.message_id for s in self.sent if s.message_id}
         stray += [m for ref, ms in replies.items() if ref not in asked_ids for m in ms]
         asked_interactions = {str(s.handle.id) for s in self.sent if s.handle is not None}
+        asked_interactions |= self.setup_interactions
         stray += [m for i, ms in by_interaction.items() if i not in asked_interactions for m in ms]
 
+        shard_of = {c.id: (g.id >> 22) % self.shard_count for g in self.guilds for c in g.channels.values()}
         records = []
         for s in self.sent:
             q = s.question
@@ -168,6 +183,7 @@ class Driver:
             first = answers[0] if answers else None
             records.append({
                 "index": q.index, "via": q.via, "category": q.category,
+                "shard": shard_of[s.channel_id],
                 "sent_s": round(s.dispatched - self.started, 4),
                 "slip_ms": round((s.dispatched - s.scheduled) * 1000, 2),
                 "answers": len(answers),
@@ -207,6 +223,13 @@ class Driver:
         }
 
 
+def _serving(reply: str) -> str | None:
+    """What the reload's reply says of the bot's processes serving the new index ("2 of 2"); None when it says
+    nothing of them (one process without Redis)."""
+    said = re.search(r"serves it now \((\d+ of \d+)\)|(\d+ of \d+) processes of the bot serve it", reply)
+    return (said.group(1) or said.group(2)) if said else None
+
+
 def _interaction_done(handle: Any) -> bool:
     callback = handle.callback
     if callback is None:
@@ -224,6 +247,8 @@ def _outcome(message: dict) -> str:
         return "refused"
     if content.startswith("Something went wrong"):
         return "error"
+    if content.startswith("I'm answering a lot of questions"):
+        return "busy"
     return "other"
 
 

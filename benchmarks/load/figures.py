@@ -18,6 +18,8 @@ from .probes import LogCounter
 GOAL_P99_MS = 100.0
 GOAL_P99_LARGE_MS = 250.0
 LARGE_LIBRARY = 100_000
+# Issue 17's, for the bot as several processes (a million passages, 50 questions/s, a reload mid-way).
+GOAL_P99_CLUSTER_MS = 500.0
 
 
 def percentiles(values: list[float]) -> dict[str, float | int | None]:
