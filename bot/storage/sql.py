@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import fcntl
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -61,6 +63,27 @@ def _sqlite_engine(url: str) -> AsyncEngine:
     return engine
 
 
+@asynccontextmanager
+async def _one_sqlite_migrator(database: str | None) -> AsyncIterator[None]:
+    """Bot processes that start together on one new SQLite file would each create the tables (SQLite commits each
+    CREATE TABLE on its own), and all but one fail and run without records: as on PostgreSQL (`schema._one_migrator`),
+    the first migrates while the others wait, here for an exclusive lock on a file beside the database."""
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrating", "a") as lock:
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:  # another bot migrates: wait without blocking the event loop
+                await asyncio.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 class SqlRecords:
     recording = True
 
@@ -79,8 +102,9 @@ class SqlRecords:
         else:
             engine = create_async_engine(url, pool_pre_ping=True)
         try:
-            async with engine.connect() as connection:
-                before = await connection.run_sync(migrate, shown(url), migrations)
+            async with _one_sqlite_migrator(parsed.database if parsed.get_backend_name() == "sqlite" else None):
+                async with engine.connect() as connection:
+                    before = await connection.run_sync(migrate, shown(url), migrations)
         except BaseException:
             await engine.dispose()
             raise

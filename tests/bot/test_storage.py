@@ -142,6 +142,21 @@ async def test_two_bots_on_one_postgresql_database_start_together_and_see_each_o
         await second.close()
 
 
+async def test_two_bots_on_one_new_sqlite_file_start_together_and_both_record(tmp_path):
+    # `python -m bot cluster` starts its processes together on a new bot.db: each created the tables, and all but
+    # one failed ("table schema_version already exists") and ran without records. Now they take turns.
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    first, second = await asyncio.gather(SqlRecords.open(url), SqlRecords.open(url))
+    try:
+        await first.add_questions([question("q1")])
+        await second.add_questions([question("q2", Outcome.DECLINED, "who won the cup?")])
+        for records in (first, second):
+            assert await records.outcome_counts(NOW - timedelta(days=1)) == {Outcome.QUOTED: 1, Outcome.DECLINED: 1}
+    finally:
+        await first.close()
+        await second.close()
+
+
 async def test_an_unreachable_postgresql_is_logged_without_its_password_and_nothing_is_recorded(tmp_path, caplog):
     url = f"postgresql+asyncpg://bot:s3cret-pw@127.0.0.1:{free_port()}/records"  # nothing listens there
     with caplog.at_level(logging.INFO, "bot.storage"):
