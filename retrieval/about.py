@@ -8,6 +8,7 @@ is named by its subject or title ("the piece about cyber security") or by the an
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Protocol
 
 from .models import Answer, Article, Hit
@@ -28,6 +29,8 @@ class Collection(Protocol):
 
     def covers(self, search: str, hit: Hit) -> bool: ...
 
+    def names(self, subject: str, hit: Hit) -> bool: ...
+
     def words(self, text: str) -> list[str]: ...
 
 
@@ -38,7 +41,10 @@ def answer_about(library: Collection, question: str, asked: Understood, k: int,
     if asked.kind == "article":
         return _about_one(library, question, asked, follow_up)
     if asked.fact == "by_author":
-        return _by_author(library, question, asked, k)
+        written = _by_author(library, question, asked, k)
+        if written is None and asked.otherwise == "mentions":
+            return _mentions(library, question, replace(asked, fact="mentions"), k)
+        return written
     if asked.fact == "mentions":
         return _mentions(library, question, asked, k)
     return _catalogue(library, question, asked, k)
@@ -78,20 +84,21 @@ def _named_article(library: Collection, subject: str, follow_up: FollowUp | None
             return next(iter(library.articles.values())), None
         return None, None
     found = library.passage_answer(subject, subject, 10)
-    if found.no_answer:
-        return None, None
     # A title holding every word of the subject names the article better than a passage mentioning it.
     words = set(library.words(subject))
     titled = next((h for h in found.hits if words <= set(library.words(h.article.title))), None)
-    best = titled or found.hits[0]
-    return best.article, best
+    best = titled or next((h for h in found.hits if library.names(subject, h)), None)
+    return (best.article, best) if best is not None else (None, None)
 
 
 def _by_author(library: Collection, question: str, asked: Understood, k: int) -> Answer | None:
-    name = set(library.words(asked.subject))
-    # Every word of the name in one author's name ("Chernenko", "Elena Chernenko").
-    written = [a for a in library.articles.values()
-               if name and any(name <= set(library.words(author)) for author in a.authors)]
+    named = set(library.words(asked.subject))
+    # Every word of an author's name among the words naming them ("articles by Elena Chernenko", "what else has
+    # Elena Chernenko written lately"), or their surname alone ("Chernenko's articles").
+    by_name = [a for a in library.articles.values()
+               if any(set(library.words(author)) <= named for author in a.authors)]
+    written = by_name or [a for a in library.articles.values()
+                          if len(named) == 1 and any(library.words(author)[-1:] == list(named) for author in a.authors)]
     if not written:
         return None
     hits = [h for h in (library.passage_hit(a.id, 0) for a in written[:k]) if h is not None]
@@ -102,7 +109,7 @@ def _mentions(library: Collection, question: str, asked: Understood, k: int) -> 
     found = library.passage_answer(asked.subject, asked.subject, MENTIONS_DEPTH)
     best: dict[str, Hit] = {}
     for hit in found.hits:
-        if hit.article.id not in best and library.covers(asked.subject, hit):
+        if hit.article.id not in best and (library.covers(asked.subject, hit) or library.names(asked.subject, hit)):
             best[hit.article.id] = hit
     hits = list(best.values())
     return _answer(question, asked, hits[:k], total=len(hits), no_answer=not hits,

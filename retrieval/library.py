@@ -289,6 +289,18 @@ class Library:
         score = float(self.index.scores_of(terms, [passage])[0])
         return answerable_score(self, search, passage, score) >= self.settings.min_coverage
 
+    def names(self, subject: str, hit: Hit) -> bool:
+        """Whether `hit` holds the rarest word of `subject` that the collection knows, when it knows most of its
+        words: how an article is named by a few words of its subject ("the Kommersant piece", "the Sudan one
+        from last week"), where the no-answer model would judge so short a question too weak."""
+        terms = list(dict.fromkeys(self.analyzer(subject)))
+        vocabulary = self.index.vocabulary
+        known = [vocabulary[t] for t in terms if t in vocabulary]
+        if not known or 2 * len(known) < len(terms):
+            return False
+        rarest = max(known, key=self.index.match_weight)
+        return self.index.contains(rarest, self.position(hit))
+
     def words(self, text: str) -> list[str]:
         """`text`'s words, normalized as the index sees them but not stemmed (names, titles)."""
         return self.analyzer.words(text)
