@@ -23,6 +23,30 @@ from .stopwords import ENGLISH
 _ARTICLE_NOUN = r"(?:article|articles|piece|pieces|story|stories|post|posts|report|reports|op-?eds?|essay|essays" \
                 r"|column|columns|write-?ups?)"
 # Which articles mention a subject (with no fact asked of one article).
+# Not "a piece of silver", not "Article 34".
+_ARTICLE = re.compile(rf"\b{_ARTICLE_NOUN}\b(?!\s+of\s+(?!the\b|this\b|that\b)|\s+\d)")
+_DETERMINER = frozenset("the a an this that these those any which what your its his her their some no other every "
+                        "each all".split())
+_AUXILIARY = frozenset("did does do will would can could should".split())
+_ALSO_VERBS = frozenset("report reports post posts".split())
+
+
+def _article_words(plain: str) -> list[re.Match[str]]:
+    """The article words of `plain` used as nouns: "what did Kommersant report about ..." uses a verb (an auxiliary
+    comes first, and no determiner since)."""
+    found = []
+    for match in _ARTICLE.finditer(plain):
+        before = plain[:match.start()].split()[-4:]
+        after_auxiliary = next((n for n in range(len(before) - 1, -1, -1) if before[n] in _AUXILIARY), None)
+        since = before[after_auxiliary + 1:] if after_auxiliary is not None else []
+        # Of the article words only "report" and "post" are verbs too: "did the study report" is one, "did the
+        # Sudan piece" is not.
+        determined = since[-1:] if match.group() in _ALSO_VERBS else since
+        if after_auxiliary is None or any(w in _DETERMINER or w.endswith("'s") for w in determined):
+            found.append(match)
+    return found
+
+
 # Who wrote it; when it was published; its link or source; what it is about.
 _AUTHORS = re.compile(
     r"\b(?:authors?|writers?|bylines?|journalists?|reporters?|columnists?|correspondents?|credited|wrote|write|writes"
@@ -68,8 +92,6 @@ _CATALOGUE = re.compile(
     r"|database|catalog(?:ue)?|index|indexed|news|everything|available|table\s+of\s+contents|in\s+stock"
     r"|what\s+do\s+(?:you|u)\s+have|what\s+(?:have\s+you|you)\s+got|list)\b")
 
-# Not "a piece of silver", not "Article 34".
-_ARTICLE = re.compile(rf"\b{_ARTICLE_NOUN}\b(?!\s+of\s+(?!the\b|this\b|that\b)|\s+\d)")
 # "that thing about X", "the Sudan one", "this one": an article without an article word.
 _ARTICLE_LIKE = re.compile(r"\b(?:that|this)\s+(?:[\w'-]+\s+){0,4}?thing\b"
                            r"|\b(?:the|that|this)\s+(?:[\w'-]+\s+){0,4}?(?:one|thing)(?=\s+(?:about|on|from|by|you|again)\b|$)")
@@ -123,7 +145,7 @@ def subject_of(plain: str) -> str:
 def _refers_to_article(plain: str, typed: str) -> bool:
     """Whether the question names an article with an article word that is not part of a name ("the Drudge
     Report"), or as "the X one" / "that thing about X"."""
-    for found in _ARTICLE.finditer(plain):
+    for found in _article_words(plain):
         written = re.search(rf"\b{re.escape(found.group())}\b", typed, re.IGNORECASE)
         if written is None or not written.group()[0].isupper() or written.start() == 0:
             return True
@@ -168,8 +190,8 @@ def read(plain: str, typed: str, replying: bool) -> tuple[str, str, str, str] | 
 
 def _asks_for_mentions(plain: str, refers: bool) -> bool:
     """Whether the question asks for the articles on a subject, not for a person, time or thing they hold ("who
-    handled the coverage?", "what area did the broadcast cover?")."""
-    if _ASKS_FOR_ANOTHER.match(plain):
+    handled the coverage?", "what area did the broadcast cover?", "what did Kommersant report about ...?")."""
+    if _ASKS_FOR_ANOTHER.match(plain) or (not refers and _ARTICLE.search(plain) and not _MENTIONS.search(plain)):
         return False
     return bool(_MENTIONS.search(plain) or _SOMETHING_ON.search(plain)) and (refers or _asks_for_any(plain))
 
@@ -196,4 +218,4 @@ def _plural(plain: str) -> bool:
 def _asks_for_any(plain: str) -> bool:
     """Whether the question asks for whatever there is ("has anyone written about X", "anything on X")."""
     return bool(re.search(r"\b(?:any|anything|something|anyone|anybody|stuff|search|find|looking|have|got|need"
-                          r"|how\s+many|where|anywhere|somewhere|been)\b", plain))
+                          r"|how\s+many|where|anywhere|somewhere|been|is\s+there|are\s+there)\b", plain))

@@ -94,6 +94,57 @@ def test_when_an_article_gives_no_date_the_answer_says_which_article_it_asked_ab
     assert answer.article.date is None
 
 
+@pytest.mark.parametrize(
+    ("question", "fact", "title"),
+    [("Kommersant article - who wrote it?", "authors", RUSSIA), ("who's behind the Hamdok op-ed?", "authors", SUDAN),
+     ("whose byline is on that Huawei story", "authors", RUSSIA), ("tl;dr of the Hamdok piece pls", "about", SUDAN),
+     ("gist of the Kommersant thing?", "about", RUSSIA), ("link to the Sudan piece?", "link", SUDAN),
+     ("where can I read the whole cyber security article", "link", RUSSIA)],
+)
+def test_a_fact_about_an_article_asked_in_other_words(seed_library, question, fact, title):
+    # The cue words and an article word decide, whatever the phrasing; a rare word of the subject names the
+    # article ("Kommersant" alone is too little for the no-answer model, but the article holds it).
+    answer = seed_library.answer(question)
+    assert (answer.kind, answer.fact, answer.article.title) == ("article", fact, title)
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [("has Safronov written anything?", RUSSIA), ("Nesrine Malik's other pieces?", SUDAN),
+     ("anything else Elena Chernenko wrote", RUSSIA), ("how many articles has Nesrine Malik written", SUDAN)],
+)
+def test_what_an_author_has_written_asked_in_other_words(seed_library, question, title):
+    answer = seed_library.answer(question)
+    assert (answer.kind, answer.fact) == ("articles", "by_author")
+    assert [h.article.title for h in answer.hits] == [title]
+
+
+@pytest.mark.parametrize(("question", "title"),
+                         [("got anything on Huawei?", RUSSIA), ("is Kommersant mentioned anywhere?", RUSSIA),
+                          ("Sudan articles?", SUDAN), ("what coverage is there of the coup", SUDAN)])
+def test_which_articles_mention_something_asked_in_other_words(seed_library, question, title):
+    # "Sudan articles?" could name an author: no author is called Sudan, so it lists what mentions it.
+    answer = seed_library.answer(question)
+    assert (answer.kind, answer.fact) == ("articles", "mentions")
+    assert answer.hits[0].article.title == title
+
+
+@pytest.mark.parametrize("question", ["what's in the collection?", "list the articles", "what do you have?"])
+def test_what_the_collection_holds_asked_in_other_words(seed_library, question):
+    answer = seed_library.answer(question)
+    assert (answer.kind, answer.fact, answer.total) == ("articles", "catalogue", 2)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What did Kommersant report about the partnership with China?",
+     "Who signed the first bilateral agreement on cyber-security?", "Which country is mentioned as a partner of Russia?"],
+)
+def test_a_question_about_the_content_in_such_words_is_answered_from_the_passages(seed_library, question):
+    answer = seed_library.answer(question)
+    assert answer.kind == "passage" and not answer.no_answer
+
+
 def test_an_article_question_with_nothing_to_name_the_article_is_not_answered(seed_library):
     answer = seed_library.answer("who wrote it?")
     assert (answer.kind, answer.no_answer, answer.article) == ("article", True, None)

@@ -12,7 +12,11 @@ REPLY = FollowUp("some-article", 2)
     [("hi", "greeting"), ("Hello there!", "greeting"), ("good morning everyone", "greeting"),
      ("hello everyone, what's up?", "greeting"), ("hey, how are you?", "greeting"), ("heyyy", "greeting"),
      ("thanks!", "thanks"), ("thank you so much", "thanks"), ("cheers \U0001F64F", "thanks"),
-     ("help", "help"), ("how do I use this?", "help"), ("what can you do?", "help")],
+     ("help", "help"), ("how do I use this?", "help"), ("what can you do?", "help"),
+     # Read by their words, not whole phrases.
+     ("thanks a ton mate", "thanks"), ("good bot", "thanks"), ("wow that was quick, thanks!", "thanks"),
+     ("o/", "greeting"), ("hello, is this thing on?", "greeting"), ("good day everyone", "greeting"),
+     ("what kind of questions can I ask?", "help"), ("how does this bot work", "help"), ("commands?", "help")],
 )
 def test_greetings_thanks_and_help_are_small_talk(message, fact):
     asked = understand(message)
@@ -42,7 +46,10 @@ def test_questions_about_the_articles_are_told_apart(message, kind, fact, subjec
 @pytest.mark.parametrize(
     "question",
     ["Who wrote the Declaration of Independence?", "When was the IPCC Fourth Assessment Report published?",
-     "What was the treaty about?", "What is the capital of France?", "Who is the author's father?"],
+     "What was the treaty about?", "What is the capital of France?", "Who is the author's father?",
+     "To which year is the earliest piece of English silver dated?", "Article 34 meant states could be responsible for what?",
+     "Who handled the pre-game coverage on Westwood One?", "What did the study report about sleep?",
+     "thanks to whom did the treaty pass?"],
 )
 def test_a_question_that_names_no_article_is_for_the_passages(question):
     assert understand(question).kind == "passage"
