@@ -135,3 +135,19 @@ async def test_a_follow_up_works_on_a_bot_started_afresh_reading_the_answer_not_
     assert authors["content"] == f"*{SUDAN}* is by Nesrine Malik."
     assert footer(more).startswith("passage 3 of 3")
     assert len(fake_discord.requests_matching("GET", rf"/channels/\d+/messages/{answer['id']}")) == fetches + 1
+
+
+async def test_a_reply_asking_in_other_words_is_read_from_the_answer_replied_to(fake_discord, content):
+    (content / "lunar.md").write_text(LUNAR_MD)
+    async with running(fake_discord, content):
+        _, lunar = await ask(fake_discord, LETTUCE_Q)
+        authors = await follow(fake_discord, lunar, "who's this by")
+        recent = await follow(fake_discord, lunar, "is this recent?")
+        source = await follow(fake_discord, lunar, "source?")
+        _, russia = await ask(fake_discord, SHCHYOGOLEV_Q)
+        more = await follow(fake_discord, russia, "keep reading")
+    assert authors["content"] == f"*{LUNAR}* is by Rosa Diaz and Tom Okafor."
+    assert recent["content"] == f"*{LUNAR}* was published 3 Dec 2026."
+    assert source["content"] == f"The link to *{LUNAR}*: <https://example.org/lunar-greenhouse>"
+    assert footer(russia).startswith("passage 2 of 13") and footer(more).startswith("passage 3 of 13")
+    assert_allows_no_mentions(fake_discord)
