@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from itertools import islice
+from itertools import islice
 from typing import Protocol
 
 from .models import Answer, Article, Hit
@@ -30,6 +32,8 @@ class Collection(Protocol):
     def covers(self, search: str, hit: Hit) -> bool: ...
 
     def names(self, subject: str, hit: Hit) -> bool: ...
+
+    def written_by(self, words: str) -> list[Article]: ...
 
     def words(self, text: str) -> list[str]: ...
 
@@ -92,13 +96,7 @@ def _named_article(library: Collection, subject: str, follow_up: FollowUp | None
 
 
 def _by_author(library: Collection, question: str, asked: Understood, k: int) -> Answer | None:
-    named = set(library.words(asked.subject))
-    # Every word of an author's name among the words naming them ("articles by Elena Chernenko", "what else has
-    # Elena Chernenko written lately"), or their surname alone ("Chernenko's articles").
-    by_name = [a for a in library.articles.values()
-               if any(set(library.words(author)) <= named for author in a.authors)]
-    written = by_name or [a for a in library.articles.values()
-                          if len(named) == 1 and any(library.words(author)[-1:] == list(named) for author in a.authors)]
+    written = library.written_by(asked.subject)
     if not written:
         return None
     hits = [h for h in (library.passage_hit(a.id, 0) for a in written[:k]) if h is not None]
@@ -117,7 +115,8 @@ def _mentions(library: Collection, question: str, asked: Understood, k: int) -> 
 
 
 def _catalogue(library: Collection, question: str, asked: Understood, k: int) -> Answer:
-    articles = list(library.articles.values())[:k]
+    # Only the first k: a saved library parses an article when it is looked at (0.7 s for all of 100,000 passages').
+    articles = list(islice(library.articles.values(), k))
     hits = [h for h in (library.passage_hit(a.id, 0) for a in articles) if h is not None]
     return _answer(question, asked, hits, total=len(library.articles), no_answer=not hits)
 

@@ -192,12 +192,18 @@ def read(plain: str, typed: str, replying: bool) -> tuple[str, str, str, str] | 
 
 def _asks_for_mentions(plain: str, refers: bool) -> bool:
     """Whether the question asks for the articles on a subject, not for a person, time or thing they hold ("who
-    handled the coverage?", "what area did the broadcast cover?", "what did Kommersant report about ...?")."""
+    handled the coverage?", "what area did the broadcast cover?", "what did Kommersant report about ...?"), nor
+    wraps a question ("any articles about who won the cup?" asks who won it)."""
     if _ASKS_FOR_ANOTHER.match(plain) or (not refers and _ARTICLE.search(plain) and not _MENTIONS.search(plain)):
+        return False
+    if _WRAPS_A_QUESTION.search(plain):
         return False
     return bool(_MENTIONS.search(plain) or _SOMETHING_ON.search(plain)) and (refers or _asks_for_any(plain))
 
 
+_WRAPS_A_QUESTION = re.compile(
+    r"\b(?:about|on|regarding|concerning|of|for|mention(?:s|ing)?|covers?|covering)\s+(?:who|whom|whose|what|when|where"
+    r"|why|how|which|is|are|was|were|did|does|do|can|could|has|have|had)\b")
 _ASKS_FOR_ANOTHER = re.compile(
     rf"^(?:.*\s)?(?:who|whom|whose|when|why|how(?!\s+many)|what\s+(?:is|are|was|were)\s+(?:the|an?)\s+(?!{_ARTICLE_NOUN}\b"
     rf"|coverage\b|news\b|latest\b|newest\b)|(?:what|which)\s+(?!{_ARTICLE_NOUN}\b|do\b|does\b|did\b|is\b"

@@ -289,14 +289,37 @@ class Library:
         score = float(self.index.scores_of(terms, [passage])[0])
         return answerable_score(self, search, passage, score) >= self.settings.min_coverage
 
+    def written_by(self, words: str) -> list[Article]:
+        """Articles, in the collection's order, by an author every word of whose name is among `words` ("articles
+        by Elena Chernenko", "what else has Elena Chernenko written lately"), else by one whose surname is all of
+        `words` ("Chernenko's articles")."""
+        named = set(self.words(words))
+        by_word, order = self._authors_index
+        found = {article_id for w in named for article_id in by_word.get(w, ())}
+        articles = [self.articles[a] for a in sorted(found, key=order.__getitem__)]
+        by_name = [a for a in articles if any(set(self.words(author)) <= named for author in a.authors)]
+        return by_name or [a for a in articles
+                           if len(named) == 1 and any(self.words(author)[-1:] == list(named) for author in a.authors)]
+
+    @functools.cached_property
+    def _authors_index(self) -> tuple[dict[str, list[str]], dict[str, int]]:
+        """Each word of an author's name -> the ids of the articles by that author, and each article's place:
+        built on the first question about an author, so that one is not a scan of every article."""
+        by_word: dict[str, list[str]] = {}
+        for article in self.articles.values():
+            for word in {w for author in article.authors for w in self.words(author)}:
+                by_word.setdefault(word, []).append(article.id)
+        return by_word, {article_id: n for n, article_id in enumerate(self.articles)}
+
     def names(self, subject: str, hit: Hit) -> bool:
         """Whether `hit` holds the rarest word of `subject` that the collection knows, when it knows most of its
         words: how an article is named by a few words of its subject ("the Kommersant piece", "the Sudan one
-        from last week"), where the no-answer model would judge so short a question too weak."""
+        from last week"), where the no-answer model would judge so short a question too weak. A longer subject
+        ("any articles about <a whole claim>") is left to the model (`covers`)."""
         terms = list(dict.fromkeys(self.analyzer(subject)))
         vocabulary = self.index.vocabulary
         known = [vocabulary[t] for t in terms if t in vocabulary]
-        if not known or 2 * len(known) < len(terms):
+        if not known or 2 * len(known) < len(terms) or len(terms) > NAMING_TERMS:
             return False
         rarest = max(known, key=self.index.match_weight)
         return self.index.contains(rarest, self.position(hit))
@@ -337,6 +360,10 @@ class Library:
                 if len(found) >= limit:
                     break
         return found
+
+
+# The most terms a subject that names an article by its rarest word may have (`Library.names`).
+NAMING_TERMS = 3
 
 
 def _lacks_fact(answer: Answer) -> bool:
