@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from itertools import islice
-from itertools import islice
 from typing import Protocol
 
 from .models import Answer, Article, Hit

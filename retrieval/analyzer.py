@@ -28,6 +28,9 @@ V = TypeVar("V")
 # Words are remembered up to this many (tens of MB), then forgotten all at once: questions are anyone's
 # text, and made-up words would otherwise grow the memo for as long as the bot runs.
 WORD_MEMO_LIMIT = 500_000
+# Texts remembered with their terms, then forgotten all at once: an answer analyzes its question four or five
+# times over (searched, weighed, judged by the no-answer model), and other texts seldom come back.
+TEXT_MEMO_LIMIT = 32
 
 
 class AnalyzerSettings(BaseModel):
@@ -82,6 +85,7 @@ class Analyzer:
         )
         # Word -> its term, or None for a stopword: after a while every word of a text is known.
         self._terms: dict[str, str | None] = {}
+        self._recent: dict[str, tuple[str, ...]] = {}
 
     def words(self, text: str) -> list[str]:
         """Normalized words before stopwords and stemming (used for display-independent matching)."""
@@ -94,9 +98,15 @@ class Analyzer:
         return out
 
     def __call__(self, text: str) -> list[str]:
-        if len(self._terms) > WORD_MEMO_LIMIT:
-            self._terms = {}  # a new dict, not clear(): a call on another thread may be reading the old one
-        return [t for t in _mapped(self.words(text), self._terms, self._terms_of) if t is not None]
+        terms = self._recent.get(text)
+        if terms is None:
+            if len(self._terms) > WORD_MEMO_LIMIT:
+                self._terms = {}  # a new dict, not clear(): a call on another thread may be reading the old one
+            if len(self._recent) >= TEXT_MEMO_LIMIT:
+                self._recent = {}  # as above
+            terms = self._recent[text] = tuple(t for t in _mapped(self.words(text), self._terms, self._terms_of)
+                                               if t is not None)
+        return list(terms)
 
     def _terms_of(self, words: list[str]) -> list[str | None]:
         stems = iter(self.stem([w for w in words if w not in self._stopwords]))

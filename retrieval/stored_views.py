@@ -54,6 +54,20 @@ class StoredArticles(Mapping[str, Article]):
         return len(self._ids)
 
 
+# How many rebuilt passages `StoredPassages` keeps: those of the last few answers.
+RECENT_PASSAGES = 64
+
+
+def _rebuild_passage(articles: StoredArticles, first_passage: np.ndarray, spans: np.ndarray, heading_ids: np.ndarray,
+                     headings: list[str], i: int) -> Passage:
+    position = int(np.searchsorted(first_passage, i, side="right")) - 1
+    article = articles.at(position)
+    start, end = (int(x) for x in spans[i])
+    heading = int(heading_ids[i])
+    return Passage(article_id=article.id, ordinal=i - int(first_passage[position]), text=article.text[start:end],
+                   start=start, end=end, heading=None if heading < 0 else headings[heading])
+
+
 class StoredPassages(Sequence[Passage]):
     """Passages rebuilt on demand from their article's text and their saved offsets: article i's passages are
     `first_passage[i]` to `first_passage[i + 1]`, at `spans` in its text, under `headings[heading_ids]` (-1: none)."""
@@ -65,15 +79,11 @@ class StoredPassages(Sequence[Passage]):
         self.spans = spans
         self.heading_ids = heading_ids
         self.headings = headings
-
-    def _passage(self, i: int) -> Passage:
-        position = int(np.searchsorted(self.first_passage, i, side="right")) - 1
-        article = self._articles.at(position)
-        start, end = (int(x) for x in self.spans[i])
-        heading = int(self.heading_ids[i])
-        return Passage(article_id=article.id, ordinal=i - int(self.first_passage[position]),
-                       text=article.text[start:end], start=start, end=end,
-                       heading=None if heading < 0 else self.headings[heading])
+        # The passage at a position, the recent ones kept: an answer reads its best hit's again for the
+        # no-answer features, and rebuilding one (its article's text joined, a model validated) costs ~20 us.
+        # Not a bound method, for the reason `StoredArticles.at` is not.
+        self._at: Callable[[int], Passage] = functools.lru_cache(maxsize=RECENT_PASSAGES)(
+            functools.partial(_rebuild_passage, articles, first_passage, spans, heading_ids, headings))
 
     @overload
     def __getitem__(self, i: int) -> Passage: ...
@@ -82,12 +92,12 @@ class StoredPassages(Sequence[Passage]):
 
     def __getitem__(self, i: int | slice) -> Passage | list[Passage]:
         if isinstance(i, slice):
-            return [self._passage(j) for j in range(*i.indices(len(self)))]
+            return [self._at(j) for j in range(*i.indices(len(self)))]
         if i < 0:
             i += len(self)
         if not 0 <= i < len(self):
             raise IndexError("passage index out of range")
-        return self._passage(i)
+        return self._at(i)
 
     def __len__(self) -> int:
         return len(self.spans)
