@@ -16,7 +16,6 @@ inside the bot's process only in the one-process modes.
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import re
 import signal
@@ -31,7 +30,7 @@ from .config import LoadConfig
 from .driver import Driver
 from .figures import GOAL_P99_CLUSTER_MS, finish
 from .plan import plan_questions
-from .probes import GcPauses, LogCounter
+from .probes import LogCounter, drive_without_collector
 
 SITE = ROOT / "tests" / "fake_discord_site"  # its sitecustomize points each process's discord.py at the fake
 CONFIG = ROOT / "config" / "settings.toml"
@@ -188,14 +187,7 @@ async def run_cluster(config: LoadConfig, processes: int, folder: Path) -> dict[
                     rss_ready = {pid: rss_mb(pid) for pid in pids}
                     load_before = os.getloadavg()
                     # The fake's collector is off while it times the bot, as in the two-process layout (run.py).
-                    gc.collect()
-                    gc.freeze()
-                    gc.disable()
-                    try:
-                        with GcPauses() as pauses:
-                            await driver.run()
-                    finally:
-                        gc.enable()
+                    fake_gc = await drive_without_collector(driver)
                     rss_after = {pid: rss_mb(pid) for pid in pids}
                 finally:
                     code = await _stop(cluster)
@@ -203,7 +195,7 @@ async def run_cluster(config: LoadConfig, processes: int, folder: Path) -> dict[
             redis.stop()  # whatever happened: a failed run leaves no redis-server behind
             redis.remove()
         results = driver.results()
-    results["fake_gc"] = pauses.summary()
+    results["fake_gc"] = fake_gc
     results["bot_gc"] = None  # inside the bot's processes: not measured here
     results["rest_per_second"] = request_rates(fake, driver.started, driver.finished, budget)
     results["bot_processes"] = {

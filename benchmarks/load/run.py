@@ -4,7 +4,6 @@ all three in one event loop (as the tests do)."""
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import multiprocessing
 import os
@@ -16,7 +15,7 @@ from .config import LoadConfig
 from .driver import Driver
 from .figures import finish
 from .plan import Question, plan_questions
-from .probes import GcPauses, LogCounter, measuring
+from .probes import LogCounter, drive_without_collector, measuring
 
 
 def _settings(config: LoadConfig, token: str, guild_id: int) -> Any:
@@ -113,20 +112,9 @@ async def _serve_fake(conn: Any, config: LoadConfig) -> None:
         command = await _recv(conn, config.start_timeout + 60, "go from the bot's process")
         if command != "go":
             return
-        # The set-up's garbage (reading the content for the questions) is collected now, and the
-        # collector stays off while the fake times the bot: its records of every request grow through
-        # the run, and full collections walking them (730 ms at 1M) delayed its receipt of the bot's
-        # heartbeats, which counted as the bot's lateness. Refcounting frees the rest meanwhile.
-        gc.collect()
-        gc.freeze()
-        gc.disable()
-        try:
-            with GcPauses() as pauses:
-                await driver.run()
-        finally:
-            gc.enable()
+        fake_gc = await drive_without_collector(driver)
         results = driver.results()
-        results["fake_gc"] = pauses.summary()
+        results["fake_gc"] = fake_gc
         conn.send(results)
         await _recv(conn, 120, "stop from the bot's process")
 
