@@ -29,8 +29,8 @@ V = TypeVar("V")
 # text, and made-up words would otherwise grow the memo for as long as the bot runs.
 WORD_MEMO_LIMIT = 500_000
 # Texts remembered with their terms, then forgotten all at once: an answer analyzes its question four or five
-# times over (searched, weighed, judged by the no-answer model), and other texts seldom come back.
-TEXT_MEMO_LIMIT = 32
+# times over (searched, weighed, judged by the no-answer model), besides a dozen words and titles of its own.
+TEXT_MEMO_LIMIT = 256
 
 
 class AnalyzerSettings(BaseModel):

@@ -116,12 +116,15 @@ def pair_shares(index: SentenceIndex, question: Question, passages: np.ndarray) 
     rows, passage_of = index.sentence_rows(passages)
     terms, row_of = index.tokens(rows)
     owner = passage_of[row_of]
-    # A passage's side-by-side pair as one number: (its position in `passages`, first term, second term).
-    size = index.size
-    side = owner[:-1] == owner[1:]
-    adjacent = np.sort(((owner[:-1] * size + terms[:-1]) * size + terms[1:])[side])
     first, second = index.term_ids([a for a, _ in pairs]), index.term_ids([b for _, b in pairs])
     known = (first >= 0) & (second >= 0)
+    # Only pairs of the question's own terms can match: the others are left out before sorting (most of them).
+    asked = np.array(sorted({*first.tolist(), *second.tolist()}))
+    mine = asked[np.minimum(np.searchsorted(asked, terms), len(asked) - 1)] == terms
+    # A passage's side-by-side pair as one number: (its position in `passages`, first term, second term).
+    size = index.size
+    side = (owner[:-1] == owner[1:]) & mine[:-1] & mine[1:]
+    adjacent = np.sort(((owner[:-1] * size + terms[:-1]) * size + terms[1:])[side])
     at = np.arange(len(passages))[:, None] * size
     holds = known & (_within(adjacent, (at + first) * size + second) | _within(adjacent, (at + second) * size + first))
     return np.cumsum(np.where(holds, weights, 0.0), axis=1)[:, -1] / total

@@ -9,7 +9,8 @@ search (`prune.py`) for the few passages that can make the best k and scores onl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -17,6 +18,24 @@ from .arrays import BM25Arrays
 from .build import CHUNK_TOKENS, build_arrays
 from .prune import PrunedTopK, kth_largest
 from .scoring import BM25Settings, pair_weights
+
+# How many passages' distinct terms `BM25Index.contains` keeps: those of the last few answers.
+RECENT_PASSAGES = 64
+
+
+def _distinct_terms(arrays: BM25Arrays, passage: int) -> frozenset[int]:
+    """The terms the passage is indexed by: its forward row, which holds a term exactly when the term's row
+    of postings holds the passage (both are the build's (term, passage) pairs)."""
+    return frozenset(arrays.forward(passage)[0].tolist())
+
+
+# How many terms' match weights `BM25Index.match_weight` keeps.
+RECENT_TERMS = 4096
+
+
+def _match_weight(arrays: BM25Arrays, term: int | None) -> float:
+    df = 0 if term is None else int(arrays.df[term])
+    return float(np.log1p((arrays.doc_count - df + 0.5) / (df + 0.5)))
 
 
 class BM25Index:
@@ -30,6 +49,15 @@ class BM25Index:
         # BM25Plus gives every passage idf * delta for each known query term, matched or not.
         self._floor = arrays.idf * settings.delta if settings.variant == "bm25plus" else None
         self._pruned = PrunedTopK(arrays)
+        # The distinct terms of the passages asked about lately: judging an answer asks whether its best passage
+        # holds each of a dozen terms, a set look-up each instead of a binary search in the term's row. Not a
+        # bound method, so that a replaced index is freed without waiting for the garbage collector.
+        self._terms_of: Callable[[int], frozenset[int]] = functools.lru_cache(maxsize=RECENT_PASSAGES)(
+            functools.partial(_distinct_terms, arrays))
+        # An answer weighs each of its question's terms four times over (ranking, highlight, coverage, the
+        # no-answer features), and the same words come back from question to question.
+        self._match_weight: Callable[[int | None], float] = functools.lru_cache(maxsize=RECENT_TERMS)(
+            functools.partial(_match_weight, arrays))
 
     @classmethod
     def build(
@@ -142,9 +170,7 @@ class BM25Index:
         return passages[order].astype(np.int64), values[order]
 
     def contains(self, term: int, passage: int) -> bool:
-        row = self.arrays.indices[self.arrays.row(term)]
-        at = np.searchsorted(row, passage)
-        return bool(at < len(row) and row[at] == passage)
+        return term in self._terms_of(passage)
 
     def match_weight(self, term: int | None) -> float:
         """A positive per-term weight (Lucene's idf) for judging how much of a question a passage covers.
@@ -152,5 +178,4 @@ class BM25Index:
         rank-bm25's own idf can be zero or negative on small collections, so it cannot serve here.
         `None` stands for a term the collection has never seen: the rarest possible.
         """
-        df = 0 if term is None else int(self.arrays.df[term])
-        return float(np.log1p((self.doc_count - df + 0.5) / (df + 0.5)))
+        return self._match_weight(term)

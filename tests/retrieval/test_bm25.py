@@ -226,6 +226,16 @@ def test_a_passages_forward_row_is_its_terms_in_order_of_first_appearance_with_t
         (["cat", "dog"], [2, 1]), ([], []), (["egg", "dog", "cat"], [3, 1, 1])]
 
 
+@given(corpus=corpora, chunk_tokens=st.integers(1, 40))
+def test_a_passage_contains_a_term_exactly_when_the_terms_postings_hold_it(corpus, chunk_tokens):
+    # `contains` reads the passage's forward row; the postings are the reference.
+    index = BM25Index.build(corpus, chunk_tokens=chunk_tokens)
+    a = index.arrays
+    for term in range(len(index.vocabulary)):
+        postings = set(a.indices[a.row(term)].tolist())
+        assert [index.contains(term, p) for p in range(len(corpus))] == [p in postings for p in range(len(corpus))]
+
+
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), block_shift=st.integers(0, 6), variant=st.sampled_from(list(REFERENCE)))
 def test_block_maxima_bound_every_weight_in_their_block(seed, block_shift, variant):
