@@ -21,7 +21,7 @@ from .filler import asked_clause, set_aside
 from .models import Article, Passage
 from .question import Question
 from .understand import named_thing
-from .rerank import best_sentence_shares_each, pair_shares
+from .rerank import pair_share, sentence_share
 from .sentence_index import SentenceIndex
 
 from . import no_answer_model as _model
@@ -111,20 +111,18 @@ def features(library: Searched, search: str, passage: int, score: float) -> np.n
     known = np.array([t in index.vocabulary for t in distinct], dtype=bool)
     single = float(np.log1p((index.doc_count - 0.5) / 1.5))  # > 0 for any collection
     hit = library.passages[passage]
-    at = np.array([passage])
     question = Question(terms, weights)
     in_article = matched | _in_article(library, distinct, passage, ~matched & known)
     asked = _asked_terms(library, search, distinct)
-    sentence_shares = best_sentence_shares_each(library.sentence_index,
-                                                [question, Question(terms, dict(zip(distinct, based)))], at)
+    sentences = library.sentence_index.sentences(passage).terms
     values = {
         "coverage": based[matched].sum() / based.sum(),
         "coverage_idf": idf[matched].sum() / idf.sum(),
         "article_coverage": based[in_article].sum() / based.sum(),
         "unmatched_rarity": idf[~matched].max(initial=0.0) / idf.max(),
-        "sentence_share": sentence_shares[0, 0],
-        "sentence_coverage": sentence_shares[1, 0],
-        "pair_share": pair_shares(library.sentence_index, question, at)[0],
+        "sentence_share": sentence_share(question, sentences),
+        "sentence_coverage": sentence_share(Question(terms, dict(zip(distinct, based))), sentences),
+        "pair_share": pair_share(question, sentences),
         "title_share": question.share(library.analyzer(library.articles[hit.article_id].title)),
         "score_per_weight": score / idf.sum(),
         "log_score": math.log1p(max(score, 0.0)),

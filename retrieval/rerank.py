@@ -66,43 +66,38 @@ class RerankSettings(BaseModel):
 
 def best_sentence_shares(index: SentenceIndex, question: Question, passages: np.ndarray) -> np.ndarray:
     """Each passage's best single sentence's share of the question's weight (0 for a passage without one)."""
-    return best_sentence_shares_each(index, [question], passages)[0]
-
-
-def best_sentence_shares_each(index: SentenceIndex, questions: Sequence[Question], passages: np.ndarray) -> np.ndarray:
-    """`best_sentence_shares` of each of `questions`, a row each: the same terms in the same order, weighed
-    differently (the no-answer features weigh a term by its idf, then by 8 + idf), the sentences gathered once."""
     rows, passage_of = index.sentence_rows(passages)
-    shares = _shares(index, questions, rows)
-    best = np.zeros((len(questions), len(passages)))
-    for n in range(len(questions)):
-        np.maximum.at(best[n], passage_of, shares[n])
+    best = np.zeros(len(passages))
+    np.maximum.at(best, passage_of, _shares(index, question, rows))
     return best
+
+
+def sentence_share(question: Question, sentences: Sequence[Sequence[str]]) -> float:
+    """`best_sentence_shares` of one passage, from its analyzed sentences (`SentenceIndex.sentences`): for the
+    no-answer model's one hit, a few set look-ups where gathering arrays costs tens of microseconds."""
+    return max((question.share(s) for s in sentences), default=0.0)
 
 
 def title_shares(index: SentenceIndex, question: Question, passages: np.ndarray) -> np.ndarray:
     """Each passage's article title's share of the question's weight."""
-    return _shares(index, [question], index.arrays.title_row[passages])[0]
+    return _shares(index, question, index.arrays.title_row[passages])
 
 
-def _shares(index: SentenceIndex, questions: Sequence[Question], rows: np.ndarray) -> np.ndarray:
-    """`question.share` of each row's terms for each of `questions` (their terms the same), to the last bit: the
-    weights a row holds are added in the question's order (cumsum adds one after another, as `sum` does), then
-    divided by their total."""
-    ids = index.term_ids(list(questions[0].weights))
+def _shares(index: SentenceIndex, question: Question, rows: np.ndarray) -> np.ndarray:
+    """`question.share` of each row's terms, to the last bit: the weights it holds are added in the
+    question's order (cumsum adds one after another, as `sum` does), then divided by their total."""
+    ids = index.term_ids(list(question.weights))
     if not len(ids):
-        return np.zeros((len(questions), len(rows)))
+        return np.zeros(len(rows))
+    weights = np.array(list(question.weights.values()))
     terms, row_of = index.tokens(rows)
     order = np.argsort(ids)
     at = np.minimum(np.searchsorted(ids[order], terms), len(ids) - 1)
     held = ids[order][at] == terms
     holds = np.zeros((len(rows), len(ids)), dtype=bool)
     holds[row_of[held], order[at[held]]] = True
-    shares = np.empty((len(questions), len(rows)))
-    for n, question in enumerate(questions):
-        weights = np.array(list(question.weights.values()))
-        shares[n] = np.cumsum(np.where(holds, weights, 0.0), axis=1)[:, -1] / np.cumsum(weights)[-1]
-    return shares
+    total = np.cumsum(weights)[-1]
+    return np.cumsum(np.where(holds, weights, 0.0), axis=1)[:, -1] / total
 
 
 def pair_shares(index: SentenceIndex, question: Question, passages: np.ndarray) -> np.ndarray:
@@ -128,6 +123,19 @@ def pair_shares(index: SentenceIndex, question: Question, passages: np.ndarray) 
     at = np.arange(len(passages))[:, None] * size
     holds = known & (_within(adjacent, (at + first) * size + second) | _within(adjacent, (at + second) * size + first))
     return np.cumsum(np.where(holds, weights, 0.0), axis=1)[:, -1] / total
+
+
+def pair_share(question: Question, sentences: Sequence[Sequence[str]]) -> float:
+    """`pair_shares` of one passage, from its analyzed sentences (as `sentence_share`). Python's `sum` adds one
+    after another, as cumsum does, so the two agree to the last bit."""
+    pairs = [(a, b) for a, b in zip(question.terms, question.terms[1:]) if a != b]
+    total = sum(question.weights[a] + question.weights[b] for a, b in pairs)
+    if not total:
+        return 0.0
+    terms = [t for s in sentences for t in s]
+    adjacent = set(zip(terms, terms[1:]))
+    return sum(question.weights[a] + question.weights[b] for a, b in pairs
+               if (a, b) in adjacent or (b, a) in adjacent) / total
 
 
 def _within(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:

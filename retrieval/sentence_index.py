@@ -7,6 +7,7 @@ arrays, saved with the index and memory-mapped when it is loaded, so a question 
 
 from __future__ import annotations
 
+import functools
 from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
@@ -18,6 +19,9 @@ from .bm25 import Vocabulary
 from .bm25.arrays import ranges
 from .models import Article, Passage
 from .sentences import Sentences, sentence_spans
+
+# How many passages' sentences `SentenceIndex.sentences` keeps: those of the last few answers.
+RECENT_PASSAGES = 64
 
 
 @dataclass(frozen=True, eq=False)
@@ -55,7 +59,12 @@ class SentenceIndex:
         self._vocabulary = vocabulary
         self._extra = {t: len(vocabulary) + n for n, t in enumerate(self.extra_terms)}
         self.size = len(vocabulary) + len(self.extra_terms)
-        self._words: list[str] | None = None
+        # The terms by id, listed when a passage's sentences are first read (the list is shared with the cache).
+        self._words: list[str] = []
+        # The recent passages' sentences: an answer reads its best hit's twice (the highlight, the no-answer
+        # features). Not a bound method, so that a replaced library is freed without the garbage collector.
+        self._recent: Callable[[int], Sentences] = functools.lru_cache(maxsize=RECENT_PASSAGES)(
+            functools.partial(_passage_sentences, arrays, self._words, vocabulary, self.extra_terms))
 
     @classmethod
     def build(cls, passages: Sequence[Passage], articles: Mapping[str, Article], analyzer: Analyzer,
@@ -115,15 +124,18 @@ class SentenceIndex:
 
     def sentences(self, passage: int) -> Sentences:
         """The passage's sentences as the highlight reads them: spans in its text, and their terms."""
-        if self._words is None:
-            self._words = [*self._vocabulary, *self.extra_terms]  # ids number the terms in this order
-        first, end = int(self.arrays.first_sentence[passage]), int(self.arrays.first_sentence[passage + 1])
-        bounds = self.arrays.row_bounds[first:end + 1].tolist()
-        words = list(map(self._words.__getitem__, self.arrays.row_terms[bounds[0]:bounds[-1]].tolist()))
-        offset = bounds[0]
-        return Sentences(
-            tuple(map(tuple, self.arrays.sentence_spans[first:end].tolist())),
-            tuple(tuple(words[a - offset:b - offset]) for a, b in zip(bounds, bounds[1:])),
-        )
+        return self._recent(passage)
 
 
+def _passage_sentences(arrays: SentenceArrays, words: list[str], vocabulary: Mapping[str, int],
+                       extra_terms: list[str], passage: int) -> Sentences:
+    if not words:
+        words[:] = [*vocabulary, *extra_terms]  # ids number the terms in this order
+    first, end = int(arrays.first_sentence[passage]), int(arrays.first_sentence[passage + 1])
+    bounds = arrays.row_bounds[first:end + 1].tolist()
+    terms = list(map(words.__getitem__, arrays.row_terms[bounds[0]:bounds[-1]].tolist()))
+    offset = bounds[0]
+    return Sentences(
+        tuple(map(tuple, arrays.sentence_spans[first:end].tolist())),
+        tuple(tuple(terms[a - offset:b - offset]) for a, b in zip(bounds, bounds[1:])),
+    )

@@ -10,7 +10,7 @@ from retrieval import Article, Library, Paragraph
 from retrieval.models import Passage
 from retrieval.question import Question
 from retrieval.rerank import (RerankSettings, _rare_word_kept_first, _rarest_matched, best_sentence_shares,
-                              pair_shares, rerank, title_shares)
+                              pair_share, pair_shares, rerank, sentence_share, title_shares)
 from retrieval.sentences import sentence_spans
 
 WALL = "x" * 650 + "harvestmoonfestival" + "y" * 400  # one "word" longer than a passage: cut inside it
@@ -91,6 +91,11 @@ def test_each_bonus_is_its_definition_computed_from_the_passage_text(libraries, 
             max((question.share(s) for s in analyzed_sentences(library, p)), default=0.0) for p in passages]
         assert pair_shares(library.sentence_index, question, at).tolist() == [
             reference_pair_share(question, [t for s in analyzed_sentences(library, p) for t in s]) for p in passages]
+        # The no-answer model's one hit: the same shares from the passage's sentences as the highlight reads them.
+        assert [sentence_share(question, library.sentence_index.sentences(i).terms) for i in ids] == \
+            best_sentence_shares(library.sentence_index, question, at).tolist()
+        assert [pair_share(question, library.sentence_index.sentences(i).terms) for i in ids] == \
+            pair_shares(library.sentence_index, question, at).tolist()
         assert title_shares(library.sentence_index, question, at).tolist() == [
             question.share(library.analyzer(library.articles[p.article_id].title)) for p in passages]
 
