@@ -7,6 +7,7 @@ import os
 import secrets
 import socket
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 
 from .protocols import Heartbeat
@@ -55,13 +56,37 @@ class TokenBucket:
         return (1 - self.tokens) / self.rate
 
 
+class SlidingWindow:
+    """At most `limit` actions in any `window` seconds: each action's time is kept until it leaves the window.
+
+    Stricter than a token bucket of `limit` refilled at `limit` a window, which after a quiet spell lets its full
+    capacity through and then its refill within the same window: up to twice the limit in a sliding second.
+    """
+
+    def __init__(self, limit: int, window: float = 1.0) -> None:
+        self.limit, self.window = limit, window
+        self.times: deque[float] = deque()
+
+    def take(self) -> float | None:
+        """Count one action: None when allowed, else seconds until the oldest one leaves the window."""
+        now = time.monotonic()
+        while self.times and self.times[0] <= now - self.window:
+            self.times.popleft()
+        if len(self.times) < self.limit:
+            self.times.append(now)
+            return None
+        return self.times[0] + self.window - now
+
+
 class LocalRequestBudget:
+    """Discord's global limit: at most `per_second` requests in any second, counted in this process."""
+
     def __init__(self, per_second: int) -> None:
         self.per_second = per_second
-        self._bucket = TokenBucket(per_second, per_second)
+        self._window = SlidingWindow(per_second)
 
     async def take(self) -> float | None:
-        return self._bucket.take()
+        return self._window.take()
 
 
 class LocalCooldowns:

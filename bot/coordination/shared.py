@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import secrets
 from collections.abc import Awaitable, Callable, Sequence
 
 from redis.asyncio import Redis
@@ -49,6 +50,24 @@ redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 's', now[1], 'us', now[2
 -- Untouched this long, the bucket is full again: no different from no key at all.
 redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate * 1000))
 return wait
+"""
+
+# One request counted in the sliding window at KEYS[1]: at most ARGV[1] in any ARGV[2] microseconds. Each allowed
+# request is a member scored by its time (ARGV[3] makes it unique); those out of the window are dropped first.
+# Returns 0 when allowed, else the microseconds until the oldest leaves the window. Times are whole microseconds
+# since the epoch (about 1.7e15, exact in Lua's doubles), written out as integers.
+TAKE_IN_WINDOW = """
+local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+local now = redis.call('TIME')
+local us = tonumber(now[1]) * 1000000 + tonumber(now[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%d', us - window))
+if redis.call('ZCARD', KEYS[1]) < limit then
+  redis.call('ZADD', KEYS[1], string.format('%d', us), string.format('%d', us) .. ':' .. ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000))
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return math.max(1, tonumber(oldest[2]) + window - us)
 """
 
 # The lease at KEYS[1] for ARGV[2] more milliseconds, if ARGV[1] still holds it.
@@ -96,14 +115,19 @@ async def take(link: RedisLink, client: Redis, key: str, capacity: float, per_se
 
 
 class RedisRequestBudget:
+    """Discord's global limit shared by every process: at most `per_second` requests in any second, all together."""
+
     def __init__(self, link: RedisLink, local: LocalRequestBudget) -> None:
         self.link, self.local = link, local
 
     async def take(self) -> float | None:
-        per_second = self.local.per_second
-        return await self.link.call(
-            lambda client: take(self.link, client, self.link.key("requests"), per_second, per_second),
-            self.local.take)
+        return await self.link.call(self._take, self.local.take)
+
+    async def _take(self, client: Redis) -> float | None:
+        wait = await self.link.script(client, TAKE_IN_WINDOW)(
+            keys=[self.link.key("requests")], args=[self.local.per_second, 1_000_000, secrets.token_hex(6)],
+            client=client)
+        return wait / 1e6 if wait else None
 
 
 class RedisCooldowns:

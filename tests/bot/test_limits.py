@@ -4,7 +4,9 @@ import pytest
 
 from bot import limits
 from bot.coordination import local
-from bot.coordination.local import TokenBucket
+from hypothesis import given, strategies as st
+
+from bot.coordination.local import SlidingWindow, TokenBucket
 from bot.limits import QuestionLimiter
 
 
@@ -62,3 +64,25 @@ async def test_the_member_map_stays_bounded(clock, monkeypatch):
         await limiter.check(member)
         clock.now += 31
     assert len(limiter.cooldowns._members) <= 101
+
+
+@given(st.lists(st.floats(min_value=0.0, max_value=0.2), min_size=1, max_size=300), st.integers(1, 60))
+def test_the_request_budget_never_allows_more_than_its_limit_in_any_second_nor_refuses_below_it(gaps, limit):
+    # Discord counts requests per second whatever came before: after a quiet spell a token bucket would let its
+    # capacity through and then its refill in the same second, twice the limit.
+    now = [1000.0]
+    window = SlidingWindow(limit)
+    local.time.monotonic, saved = (lambda: now[0]), local.time.monotonic
+    try:
+        allowed: list[float] = []
+        for gap in gaps:
+            now[0] += gap
+            in_last_second = sum(t > now[0] - 1 for t in allowed)
+            wait = window.take()
+            assert (wait is None) == (in_last_second < limit)
+            if wait is None:
+                allowed.append(now[0])
+            else:
+                assert 0 < wait <= 1
+    finally:
+        local.time.monotonic = saved
