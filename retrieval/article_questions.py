@@ -89,8 +89,9 @@ _AFTER_NAME = re.compile(
 _BEFORE_NAME = re.compile(r"\b(?:by|from)\s+$")
 _CATALOGUE = re.compile(
     r"\b(?:articles?|stories|pieces|posts|titles|publications|topics|subjects|sources|content|collection|library|archive"
-    r"|database|catalog(?:ue)?|index|indexed|news|everything|available|table\s+of\s+contents|in\s+stock"
-    r"|what\s+do\s+(?:you|u)\s+have|what\s+(?:have\s+you|you)\s+got|list)\b")
+    r"|database|catalog(?:ue)?|index|indexed|news|everything|available|table\s+of\s+contents|in\s+stock|stuff|browse"
+    r"|what\s+do\s+(?:you|u)\s+(?:have|know)|what\s+(?:have\s+you|you|u)\s+(?:have\s+)?got|(?:you|u)\s+have\s+got"
+    r"|what\s+(?:can|could)\s+i\s+read|in\s+here|what'?s\s+new|what\s+is\s+new|list)\b")
 
 # "that thing about X", "the Sudan one", "this one": an article without an article word.
 _ARTICLE_LIKE = re.compile(r"\b(?:that|this)\s+(?:[\w'-]+\s+){0,4}?thing\b"
@@ -119,7 +120,7 @@ _FRAME = ENGLISH | frozenset(
     collection library archive database catalogue catalog index indexed titles topics subjects content news
     available everything access read reading see pls appear appeared also mate dude bro man many much lately
     work works here refer refers referring quoted answer total enumerate scope big size stock contents table
-    publications online hyperlink text long didn't sauce web
+    publications online hyperlink text long didn't sauce web browse
     """.split()
 )
 _CONNECTOR = frozenset("and of in on the & 's for".split())

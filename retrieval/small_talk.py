@@ -49,7 +49,8 @@ _ABOUT_THE_BOT_WORDS = frozenset(
     "thing work works working use using used for able to capable of purpose features feature questions question "
     "ask asking kind sort type do get an answer answers i me type phrase search with started start "
     "talk any tips explain lol please pls plz need new i'm im there commands command anything know before "
-    "help a should on it what's whats something purpose say write your".split())
+    "help a should on it what's whats something purpose say write your made built created developed out here"
+    .split())
 _WORD = re.compile(r"o/|[a-z0-9']+")
 # Greetings of more than one word, read as one greeting word.
 _GREETING_PHRASES = re.compile(

@@ -66,7 +66,7 @@ _MORE_WORDS = frozenset(
     """and ok okay so then please pls plz can could you u me us give tell show say says said read reading keep
     going go goes on onn onnn onnnn ahead continue carry more next rest what whats what's happens happened happen
     comes came after that this it of the article piece story part paragraph section bit does did is else
-    anything elaborate don't dont stop there coming with in then""".split())
+    anything elaborate don't dont stop there coming with in then one""".split())
 _GOES_ON = re.compile(r"\b(?:more|next|continue|rest|go(?:es)?\s+on+|read(?:ing)?\s+on|keep\s+(?:reading|going|it\s+coming)"
                       r"|carry\s+on|elaborate|what\s+else|anything\s+else|(?:then|and)\s+what|what\s+happen(?:s|ed)?"
                       r"\s+(?:after|then)|and\s+then|comes\s+after|don'?t\s+stop|go\s+ahead)\b|^and$")
@@ -101,7 +101,7 @@ def understand(message: str, follow_up: FollowUp | None = None) -> Understood:
         question = message.strip()
     plain = _plain(question)
 
-    if _goes_on(plain):
+    if _goes_on(plain) or _goes_on(_plain(message)):  # "and?" is all chat to strip_chat
         return Understood("article", "more", "")
     about = article_questions.read(plain, question, follow_up is not None)
     if about is not None:

@@ -36,6 +36,8 @@ def test_greetings_thanks_and_help_are_small_talk(message, fact):
         ("any articles about Sudan?", "articles", "mentions", "Sudan"),
         ("What articles do you have?", "articles", "catalogue", ""),
         ("how many articles are there?", "articles", "catalogue", ""),
+        ("what is in here?", "articles", "catalogue", ""), ("browse articles", "articles", "catalogue", ""),
+        ("what kind of stuff do you have", "articles", "catalogue", ""),
     ],
 )
 def test_questions_about_the_articles_are_told_apart(message, kind, fact, subject):
@@ -58,7 +60,8 @@ def test_a_question_that_names_no_article_is_for_the_passages(question):
 @pytest.mark.parametrize(
     ("reply", "fact"),
     [("who's the author?", "authors"), ("who wrote it?", "authors"), ("when was it published?", "date"),
-     ("link?", "link"), ("link please", "link"), ("go on", "more"), ("tell me more", "more"), ("what else?", "more")],
+     ("link?", "link"), ("link please", "link"), ("go on", "more"), ("tell me more", "more"), ("what else?", "more"),
+     ("and?", "more"), ("next one", "more"), ("who's this by", "authors"), ("source?", "link")],
 )
 def test_replies_to_an_answer_ask_about_its_article(reply, fact):
     asked = understand(reply, REPLY)
