@@ -99,7 +99,8 @@ class Answers(commands.Cog):
                      message.guild.id if message.guild else None, message.channel.id)
 
     async def _reply(self, message: discord.Message, reply: Reply) -> None:
-        """Reply, unless the bot is at Discord's global request rate: then drop it rather than be throttled."""
+        """Reply, once there is a place under Discord's global request rate (`REPLY_WAIT_SECONDS` at most): past
+        that, drop it rather than be throttled."""
         if not await self.bot.limiter.reply_allowed():
             log.warning("too many replies this second: dropped the reply to message %s from member %s",
                         message.id, hashed_id(message.author.id))
@@ -197,7 +198,8 @@ class Answers(commands.Cog):
         if reply.private:
             await self._respond(interaction, reply)
             return
-        if await self.bot.limiter.reply_allowed():
+        # No waiting for a place: the interaction must be answered within 3 seconds, and its response is exempt.
+        if await self.bot.limiter.reply_allowed(wait=0):
             try:
                 await message.reply(**reply.parts)
                 await interaction.response.send_message("Answered \u2714", ephemeral=True)

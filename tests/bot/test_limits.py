@@ -1,11 +1,13 @@
 """Rate limits: fair per member, and the bot's replies kept under Discord's global limit."""
 
+import asyncio
+import time
+
 import pytest
+from hypothesis import given, strategies as st
 
 from bot import limits
 from bot.coordination import local
-from hypothesis import given, strategies as st
-
 from bot.coordination.local import SlidingWindow, TokenBucket
 from bot.limits import QuestionLimiter
 
@@ -86,3 +88,19 @@ def test_the_request_budget_never_allows_more_than_its_limit_in_any_second_nor_r
                 assert 0 < wait <= 1
     finally:
         local.time.monotonic = saved
+
+
+async def test_replies_past_the_budget_wait_for_a_place_in_the_next_second_rather_than_being_dropped():
+    limiter = QuestionLimiter(rate=5, per=30, replies_per_second=5)
+    allowed_at: list[float] = []
+
+    async def reply() -> bool:
+        allowed = await limiter.reply_allowed()
+        allowed_at.append(time.monotonic())
+        return allowed
+
+    started = time.monotonic()
+    assert all(await asyncio.gather(*(reply() for _ in range(10))))  # a burst of twice the budget, all sent
+    assert sum(t - started < 0.9 for t in allowed_at) == 5  # half at once, the rest a second later
+    # Where a reply cannot wait (an interaction's 3 seconds), past the budget it is refused at once.
+    assert not await limiter.reply_allowed(wait=0)
