@@ -110,7 +110,8 @@ def _mentions(library: Collection, question: str, asked: Understood, k: int) -> 
     # articles about <a claim>", were listed 4 times as often as they were quoted).
     listed = bool(found.hits) and (not found.no_answer or library.names(asked.subject, found.hits[0]))
     for hit in found.hits if listed else []:
-        if hit.article.id not in best and (library.covers(asked.subject, hit) or library.names(asked.subject, hit)):
+        # The index look-up first: the model's judgement costs a scoring of the passage each.
+        if hit.article.id not in best and (library.names(asked.subject, hit) or library.covers(asked.subject, hit)):
             best[hit.article.id] = hit
     hits = list(best.values())
     return _answer(question, asked, hits[:k], total=len(hits), no_answer=not hits,
