@@ -174,7 +174,7 @@ def read(plain: str, typed: str, replying: bool) -> tuple[str, str, str, str] | 
     facts = ("link", _LINK), ("date", _DATE), ("by_author", None), ("authors", _AUTHORS), ("about", _ABOUT)
     for fact, cue in facts if refers or replied else (("by_author", None),):
         if fact == "by_author":
-            if subject and _names_an_author(plain, subject):
+            if subject and _names_an_author(plain, subject) and _reads_as_a_name(subject, typed):
                 # "Sudan articles?" reads both ways: the library lists what mentions it when no author has the name.
                 return "articles", "by_author", subject, "mentions" if _asks_for_mentions(plain, refers) else ""
             continue
@@ -225,6 +225,21 @@ def _names_an_author(plain: str, subject: str) -> bool:
     if found < 0:
         return False
     return bool(_AFTER_NAME.match(plain[found + len(subject):]) or _BEFORE_NAME.search(plain[:found]))
+
+
+def _reads_as_a_name(subject: str, typed: str) -> bool:
+    """Whether `subject` could hold a person's name as typed: a few words, most capitalized where the member
+    capitalizes at all ("Elena Chernenko", or "elena chernenko" in an all-lower-case message). Looking a name up among the
+    authors reads every article of a saved library the first time (seconds at a million passages), so a sentence
+    fragment ("what about the work written by the committee") is not sent there."""
+    words = subject.split()
+    if len(words) > 4:
+        return False
+    if typed[1:] == typed[1:].lower():
+        return True
+    found = re.search(r"\W+".join(map(re.escape, words)), typed, re.IGNORECASE)
+    named = [w for w in found.group().split() if w.lower() not in _CONNECTOR] if found else []
+    return 2 * sum(w[:1].isupper() for w in named) >= len(named) > 0  # "liked Elena Chernenko" holds a name
 
 
 def _plural(plain: str) -> bool:
