@@ -23,6 +23,7 @@ from .passages import indexed_text, split_passages
 from .progress import LoadProgress, PassageProgress, counted
 from .question import Question
 from .rerank import rerank
+from .stored_views import authors_of_each
 from .settings import RetrievalSettings
 from .sentence_index import SentenceIndex
 from .spelling import spelled
@@ -304,11 +305,11 @@ class Library:
     @functools.cached_property
     def _authors_index(self) -> tuple[dict[str, list[str]], dict[str, int]]:
         """Each word of an author's name -> the ids of the articles by that author, and each article's place:
-        built on the first question about an author, so that one is not a scan of every article."""
+        built on the first question about an author, from a saved library's lines without parsing its articles."""
         by_word: dict[str, list[str]] = {}
-        for article in self.articles.values():
-            for word in {w for author in article.authors for w in self.words(author)}:
-                by_word.setdefault(word, []).append(article.id)
+        for article_id, authors in authors_of_each(self.articles):
+            for word in {w for author in authors for w in self.words(author)}:
+                by_word.setdefault(word, []).append(article_id)
         return by_word, {article_id: n for n, article_id in enumerate(self.articles)}
 
     def names(self, subject: str, hit: Hit) -> bool:

@@ -4,13 +4,28 @@ their saved offsets. `store` maps the saved files and hands them to these."""
 from __future__ import annotations
 
 import functools
+import json
 import mmap
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import overload
 
 import numpy as np
 
 from .models import Article, Passage
+
+
+# An article's authors as saved (`model_dump_json`: no spaces; a quote inside a string is escaped, so the field's
+# name cannot occur inside an article's text).
+_AUTHORS_FIELD = re.compile(rb'"authors":(\[[^\]]*\])')
+
+
+def authors_of_each(articles: Mapping[str, Article]) -> Iterator[tuple[str, list[str]]]:
+    """Each article's id and authors (those of a saved library read from its lines, `StoredArticles.authors`, which
+    leaves out the articles without authors)."""
+    if isinstance(articles, StoredArticles):
+        return articles.authors()
+    return ((a.id, a.authors) for a in articles.values())
 
 
 def _parse_article(lines: mmap.mmap | bytes, offsets: np.ndarray, position: int) -> Article:
@@ -46,6 +61,20 @@ class StoredArticles(Mapping[str, Article]):
 
     def __contains__(self, article_id: object) -> bool:
         return article_id in self._position
+
+    def authors(self) -> Iterator[tuple[str, list[str]]]:
+        """The id and authors of each article that has authors, read from the saved lines without parsing the
+        articles: parsing all 206,292 of a million passages took about 2 s, reading the "authors" fields far less."""
+        fields = [(found.start(), found.group(1)) for found in _AUTHORS_FIELD.finditer(self.lines)]
+        positions = np.searchsorted(self.offsets, [start for start, _ in fields], side="right") - 1
+        for position, (_, field) in zip(positions.tolist(), fields):
+            if field == b"[]":
+                continue
+            try:
+                names = json.loads(field)
+            except ValueError:  # a "]" inside a name cut the field short: parse that article
+                names = self.at(position).authors
+            yield self._ids[position], names
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._ids)

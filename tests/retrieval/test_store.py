@@ -276,3 +276,17 @@ def test_a_save_killed_at_any_point_leaves_the_old_index_or_none(tmp_path):
     leftovers = [p.name for p in index_dir.iterdir() if p.name != store.CURRENT]
     assert leftovers == []  # later saves removed what the killed ones left
 
+
+
+def test_a_saved_library_finds_an_authors_articles_without_parsing_them_all(tmp_path, index_dir):
+    # The authors are read from the saved lines ("authors" fields), a name holding "]" from its parsed article.
+    for n, authors in enumerate(["Ana Lima, Bo Chen", "Bo Chen", "Cy [the elder] Roe", ""]):
+        byline = f"authors: [{', '.join(repr(a.strip()) for a in authors.split(',') if a)}]\n" if authors else ""
+        (tmp_path / f"a{n}.md").write_text(f"---\ntitle: Article {n}\n{byline}---\nText of article number {n}.\n")
+    built = Library.load(tmp_path, index_dir=index_dir)
+    loaded = Library.load(tmp_path, index_dir=index_dir)
+    assert loaded.report.from_cache
+    for name in ("Bo Chen", "Chen", "Ana Lima", "Cy [the elder] Roe", "Roe", "Nobody Here"):
+        assert [a.title for a in loaded.written_by(name)] == [a.title for a in built.written_by(name)], name
+    assert [a.title for a in loaded.written_by("Bo Chen")] == ["Article 0", "Article 1"]
+    assert [a.title for a in loaded.written_by("Cy the elder Roe")] == ["Article 2"]
