@@ -59,7 +59,8 @@ _DATE = re.compile(
     r"|(?:what|which)\s+(?:year|month|day)|from\s+when|this\s+year|last\s+year)\b"
     r"|\bwhen(?:'s|\s+is|\s+was|\s+were|\s+did)?\b.*\b(?:from|written|out|up|publish\w*|posted|released)\b")
 _LINK = re.compile(
-    r"\b(?:links?|hyperlinks?|urls?|online|sources?|sauce|outlet|website|site|magazine|newspaper|paper|(?<!date\sof\s)publication(?!\s+date)|citation|cite"
+    r"\b(?:links?|hyperlinks?|urls?|online|sources?|sauce|outlet|website|site|magazine|newspaper|paper"
+    r"|(?<!date\sof\s)publication(?!\s+date)|citation|cite"
     r"|originally|original)\b|\bwhere\b.*\b(?:from|publish\w*|read|find|see|online|posted|appeared?|ran|run)\b"
     rf"|\bwhere\b.*\b{_ARTICLE_NOUN}\b|\b{_ARTICLE_NOUN}\b.*\bwhere$"
     r"|\bwhere'?d\s+(?:you|u)\s+get|^where'?s\s+(?:the|this|that|it)\b")
@@ -71,31 +72,36 @@ _ABOUT = re.compile(
 _MENTIONS = re.compile(
     r"\b(?:mention|mentions|mentioned|mentioning|cover|covers|covered|covering|coverage|discuss|discusses"
     r"|discussing|reference|references|referencing|talks?\s+about|talking\s+about|deals?\s+with|dealing\s+with"
-    r"|come\s+up|came\s+up|reporting\s+on|refers?\s+to|(?:written|wrote|published|posted|reported)\s+(?:about|on|anything\s+on)"
+    r"|come\s+up|came\s+up|reporting\s+on|refers?\s+to"
+    r"|(?:written|wrote|published|posted|reported)\s+(?:about|on|anything\s+on)"
     r"|looking\s+for|search(?:\s+for)?|find\s+me)\b")
 # "anything on X", "articles about X", "what do you have on X", "any coverage of X": whatever there is on a subject.
 _SOMETHING_ON = re.compile(
     r"\b(?:(?:anything|something|stuff)\s+(?:\w+\s+)?|(?:written|sources|(?:do|did)\s+(?:you|u|we)\s+have"
     r"|(?:you|u)\s+got|have\s+(?:you|u)\s+got)\s+)"
-    r"(?:about|on|regarding|concerning)\s+\S|\b(?:coverage|news|info|reporting)\s+(?:\w+\s+){0,2}?(?:about|on|of|regarding)\s+\S"
+    r"(?:about|on|regarding|concerning)\s+\S"
+    r"|\b(?:coverage|news|info|reporting)\s+(?:\w+\s+){0,2}?(?:about|on|of|regarding)\s+\S"
     rf"|\b{_ARTICLE_NOUN}\s+(?:about|on|regarding|concerning)\s+\S"
     rf"|^[\w' -]+?\s+{_ARTICLE_NOUN}$")
 # What an author has written: the name followed by a verb of writing or a work ("what has X written", "X's
 # other stories", "anything else X wrote"), or after "by" / "from" ("articles by X").
 _AFTER_NAME = re.compile(
     r"^(?:'s\s+(?:\w+\s+)?(?:articles|pieces|stories|posts|work|byline|piece|stuff|writing)|\s+(?:has\s+|have\s+|had\s+"
-    r"|'s\s+|is\s+)?(?:(?:got\s+)?(?:any\s+)?(?:other|more)\s+|any\s+)?(?:written|wrote|write|writes|published|reported|covered|authored|an?\s+author|articles|pieces"
+    r"|'s\s+|is\s+)?(?:(?:got\s+)?(?:any\s+)?(?:other|more)\s+|any\s+)?"
+    r"(?:written|wrote|write|writes|published|reported|covered|authored|an?\s+author|articles|pieces"
     r"|stories|posts|byline)\b)")
 _BEFORE_NAME = re.compile(r"\b(?:by|from)\s+$")
 _CATALOGUE = re.compile(
-    r"\b(?:articles?|stories|pieces|posts|titles|publications|topics|subjects|sources|content|collection|library|archive"
+    r"\b(?:articles?|stories|pieces|posts|titles|publications|topics|subjects|sources|content|collection|library"
+    r"|archive"
     r"|database|catalog(?:ue)?|index|indexed|news|everything|available|table\s+of\s+contents|in\s+stock|stuff|browse"
     r"|what\s+do\s+(?:you|u)\s+(?:have|know)|what\s+(?:have\s+you|you|u)\s+(?:have\s+)?got|(?:you|u)\s+have\s+got"
     r"|what\s+(?:can|could)\s+i\s+read|in\s+here|what'?s\s+new|what\s+is\s+new|list)\b")
 
 # "that thing about X", "the Sudan one", "this one": an article without an article word.
 _ARTICLE_LIKE = re.compile(r"\b(?:that|this)\s+(?:[\w'-]+\s+){0,4}?thing\b"
-                           r"|\b(?:the|that|this)\s+(?:[\w'-]+\s+){0,4}?(?:one|thing)(?=\s+(?:about|on|from|by|you|again)\b|$)")
+                           r"|\b(?:the|that|this)\s+(?:[\w'-]+\s+){0,4}?(?:one|thing)"
+                           r"(?=\s+(?:about|on|from|by|you|again)\b|$)")
 _PRONOUN = re.compile(r"\b(?:it|its|this|that|dis|these|those|you\s+quoted|above|here)\b")
 
 # Words that frame a question about articles rather than name one: set aside to find the subject.
@@ -206,7 +212,8 @@ _WRAPS_A_QUESTION = re.compile(
     r"\b(?:about|on|regarding|concerning|of|for|mention(?:s|ing)?|covers?|covering)\s+(?:who|whom|whose|what|when|where"
     r"|why|how|which|is|are|was|were|did|does|do|can|could|has|have|had)\b")
 _ASKS_FOR_ANOTHER = re.compile(
-    rf"^(?:.*\s)?(?:who|whom|whose|when|why|how(?!\s+many)|what\s+(?:is|are|was|were)\s+(?:the|an?)\s+(?!{_ARTICLE_NOUN}\b"
+    r"^(?:.*\s)?(?:who|whom|whose|when|why|how(?!\s+many)"
+    rf"|what\s+(?:is|are|was|were)\s+(?:the|an?)\s+(?!{_ARTICLE_NOUN}\b"
     rf"|coverage\b|news\b|latest\b|newest\b)|(?:what|which)\s+(?!{_ARTICLE_NOUN}\b|do\b|does\b|did\b|is\b"
     r"|are\b|was\b|were\b|has\b|have\b|had\b|can\b|could\b|would\b|will\b|else\b|other\b|kind\b|sort\b|type\b"
     r"|news\b|coverage\b|sources\b)\w+)\b")
@@ -229,9 +236,8 @@ def _names_an_author(plain: str, subject: str) -> bool:
 
 def _reads_as_a_name(subject: str, typed: str) -> bool:
     """Whether `subject` could hold a person's name as typed: a few words, most capitalized where the member
-    capitalizes at all ("Elena Chernenko", or "elena chernenko" in an all-lower-case message). Looking a name up among the
-    authors reads every article of a saved library the first time (seconds at a million passages), so a sentence
-    fragment ("what about the work written by the committee") is not sent there."""
+    capitalizes at all ("Elena Chernenko", or "elena chernenko" in an all-lower-case message): a sentence fragment
+    ("what about the work written by the committee") is not looked up among the authors."""
     words = subject.split()
     if len(words) > 4:
         return False
