@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import tempfile
 from array import array
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Collection, Iterator, Mapping, MutableMapping
 from concurrent.futures import ProcessPoolExecutor
@@ -35,9 +36,10 @@ import numpy as np
 
 from .analyzer import Analyzer, AnalyzerSettings
 from .bm25 import BM25Index, Vocabulary
+from .bm25.arrays import ranges
 from .ingest import ArticleIds, ContentFile, Progress, listed_files, read_articles
 from .models import Article, LoadReport, SkippedFile
-from .passages import PassageSettings, indexed_text, split_passages
+from .passages import PassageSettings, indexed_text, paragraph_span, split_passages
 from .progress import PassageProgress, counted
 from .sentence_index import SentenceArrays, SentenceIndex
 from .sentences import sentence_spans
@@ -95,50 +97,118 @@ class PreparedFile:
 def prepare_file(file: ContentFile, passage_settings: PassageSettings,
                  analyzer_settings: AnalyzerSettings) -> PreparedFile:
     """Read one file, split its articles into passages and analyze their indexed text and their sentences,
-    as `Library` does."""
+    as `Library` does.
+
+    Each text is analyzed once, all of them together (`Analyzer.numbering_many`): an article's title, each
+    subheading and each sentence. A passage's indexed text is its title's terms, its subheading's and its
+    paragraph's, which are its sentences' (`_Texts.paragraph`): a text's terms are its parts' cut at whitespace.
+    """
     articles, skipped = read_articles(file)
-    analyzer = Analyzer(analyzer_settings)
-    terms, row_terms, headings = Vocabulary(), Vocabulary(), Vocabulary()
-    numbered, in_rows = analyzer.numbering(terms), analyzer.numbering(row_terms)
-    counts, spans, heading_ids, term_counts, term_ids = array("q"), array("q"), array("i"), array("q"), array("i")
-    same_as_previous, previous = array("b"), None
-    sentence_counts, sentence_spans_, row_lengths, row_ids, row_titles = (
-        array("q"), array("i"), array("q"), array("i"), array("b"))
-
-    def row(ids: list[int], title: bool) -> None:
-        row_lengths.append(len(ids))
-        row_ids.extend(ids)
-        row_titles.append(title)
-
+    window = passage_settings.max_chars
+    texts, headings, heading_texts = _Texts(), Vocabulary(), {}
+    counts, spans, heading_ids = array("q"), array("q"), array("i")
+    same_as_previous, previous, parts = array("b"), None, [-1]
+    sentence_counts, sentence_spans_ = array("q"), array("i")
+    # Which texts make each row of the sentence index and each passage's indexed text.
+    rows, row_titles, indexed_parts, part_counts = array("q"), array("b"), array("q"), array("q")
     for article in articles:
         text = article.text
         passages = split_passages(article, passage_settings)
         counts.append(len(passages))
-        if passages:
-            row(in_rows(article.title), True)
+        if not passages:
+            continue
+        title = texts.add(article.title)
+        rows.append(title)
+        row_titles.append(True)
+        sentences = []  # (start, end) in the article's text, and its text's number
+        for passage in passages:
+            found = sentence_spans(passage.text)
+            sentence_counts.append(len(found))
+            for start, end in found:
+                sentence_spans_.extend((start, end))
+                rows.append(number := texts.add(passage.text[start:end]))
+                row_titles.append(False)
+                sentences.append((passage.start + start, passage.start + end, number))
+        sentence_ends = [end for _, end, _ in sentences]
         for passage in passages:
             spans.extend((passage.start, passage.end))
             heading_ids.append(-1 if passage.heading is None else headings[passage.heading])
-            indexed = indexed_text(article, text, passage, passage_settings.max_chars)
+            indexed = indexed_text(article, text, passage, window)
             same_as_previous.append(indexed == previous)
+            if indexed != previous:  # else the same terms again
+                parts = [title]
+                if passage.heading:
+                    if passage.heading not in heading_texts:
+                        heading_texts[passage.heading] = texts.add(passage.heading)
+                    parts.append(heading_texts[passage.heading])
+                start, end = paragraph_span(text, passage, window)
+                parts += texts.paragraph(text, start, end, sentences, bisect_right(sentence_ends, start))
             previous = indexed
-            found = numbered(indexed)
-            term_counts.append(len(found))
-            term_ids.extend(found)
-            sentences = sentence_spans(passage.text)
-            sentence_counts.append(len(sentences))
-            for start, end in sentences:
-                sentence_spans_.extend((start, end))
-                row(in_rows(passage.text[start:end]), False)
+            indexed_parts.extend(parts)
+            part_counts.append(len(parts))
+    vocabulary = Vocabulary()
+    ids, lengths = Analyzer(analyzer_settings).numbering_many(vocabulary)(texts.texts)
+    names = list(vocabulary)
+    starts = np.cumsum(lengths) - lengths
+    row_texts = np.frombuffer(rows, np.int64)
+    row_lengths = lengths[row_texts]
+    row_terms, row_ids = _by_first_appearance(ids[ranges(starts[row_texts], starts[row_texts] + row_lengths)[0]], names)
+    indexed_texts = np.frombuffer(indexed_parts, np.int64)
+    terms, term_ids = _by_first_appearance(ids[ranges(starts[indexed_texts], starts[indexed_texts]
+                                                      + lengths[indexed_texts])[0]], names)
+    passage_parts = np.frombuffer(part_counts, np.int64)
+    term_counts = (np.add.reduceat(lengths[indexed_texts], np.cumsum(passage_parts) - passage_parts)
+                   if len(passage_parts) else np.zeros(0, np.int64))
     return PreparedFile(
         skipped, [a.id for a in articles], [a.model_dump_json().encode() + b"\n" for a in articles],
         np.frombuffer(counts, np.int64), np.frombuffer(spans, np.int64).reshape(-1, 2), list(headings),
-        np.frombuffer(heading_ids, np.int32), list(terms), np.frombuffer(term_counts, np.int64),
-        np.frombuffer(term_ids, np.int32), np.frombuffer(same_as_previous, np.bool_),
-        np.frombuffer(sentence_counts, np.int64),
-        np.frombuffer(sentence_spans_, np.int32).reshape(-1, 2), list(row_terms), np.frombuffer(row_lengths, np.int64),
-        np.frombuffer(row_ids, np.int32), np.frombuffer(row_titles, np.bool_),
+        np.frombuffer(heading_ids, np.int32), terms, term_counts.astype(np.int64), term_ids,
+        np.frombuffer(same_as_previous, np.bool_), np.frombuffer(sentence_counts, np.int64),
+        np.frombuffer(sentence_spans_, np.int32).reshape(-1, 2), row_terms, row_lengths,
+        row_ids, np.frombuffer(row_titles, np.bool_),
     )
+
+
+class _Texts:
+    """The texts of a file to analyze, numbered in order."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def add(self, text: str) -> int:
+        self.texts.append(text)
+        return len(self.texts) - 1
+
+    def paragraph(self, text: str, start: int, end: int, sentences: list[tuple[int, int, int]],
+                  first: int) -> list[int]:
+        """The texts whose terms, one after another, are those of `text[start:end]`: the `sentences` within it
+        (from the `first` that ends after `start`; (start, end, text number) in `text`, in order), the parts of
+        those it cuts, and whatever lies between them but whitespace. Exact where every cut between two of them
+        is at whitespace; else the whole span is one more text."""
+        parts, cuts, at = [], [], start
+        for sentence_start, sentence_end, number in sentences[first:]:
+            if sentence_start >= end:
+                break
+            within = max(sentence_start, start), min(sentence_end, end)
+            if within[0] > at and not text[at:within[0]].isspace():
+                parts.append(self.add(text[at:within[0]]))
+            parts.append(number if within == (sentence_start, sentence_end) else self.add(text[slice(*within)]))
+            cuts.extend(within)
+            at = within[1]
+        if at < end and not text[at:end].isspace():
+            parts.append(self.add(text[at:end]))
+        if all(text[cut - 1].isspace() or text[cut].isspace() for cut in cuts if start < cut < end):
+            return parts
+        return [self.add(text[start:end])]
+
+
+def _by_first_appearance(ids: np.ndarray, names: list[str]) -> tuple[list[str], np.ndarray]:
+    """(the names `ids` hold, in order of first appearance; `ids` numbered in that order)."""
+    present, first = np.unique(ids, return_index=True)
+    order = present[np.argsort(first, kind="stable")]
+    renumbered = np.empty(len(names), np.int32)
+    renumbered[order] = np.arange(len(order), dtype=np.int32)
+    return [names[n] for n in order.tolist()], renumbered[ids]
 
 
 class _Merged:

@@ -48,7 +48,12 @@ def indexed_text(article: Article, article_text: str, passage: Passage, window: 
     `window` characters on each side so that a wall of text without paragraph breaks costs linear
     time, not quadratic. `article_text` is `article.text`, which callers compute once per article.
     """
-    text = article_text
+    start, end = paragraph_span(article_text, passage, window)
+    return " ".join(filter(None, (article.title, passage.heading, article_text[start:end])))
+
+
+def paragraph_span(text: str, passage: Passage, window: int) -> tuple[int, int]:
+    """(start, end) in its article's `text` of the paragraph a passage is found by (see `indexed_text`)."""
     low, high = max(0, passage.start - window), min(len(text), passage.end + window)
     start = text.rfind("\n\n", low, passage.start)
     if start >= 0:
@@ -57,9 +62,9 @@ def indexed_text(article: Article, article_text: str, passage: Passage, window: 
         start = low if low == 0 or text.find(" ", low, passage.start) < 0 else text.find(" ", low, passage.start) + 1
     end = text.find("\n\n", passage.end, high)
     if end < 0:
-        end = high if high == len(text) or text.rfind(" ", passage.end, high) < 0 else text.rfind(" ", passage.end, high)
-    paragraph = text[start:end]
-    return " ".join(filter(None, (article.title, passage.heading, paragraph)))
+        space = text.rfind(" ", passage.end, high)
+        end = high if high == len(text) or space < 0 else space
+    return start, end
 
 
 def split_passages(article: Article, settings: PassageSettings | None = None) -> list[Passage]:

@@ -1,10 +1,12 @@
 """The analyzer: what a reader types must meet what the article says."""
 
+from unittest.mock import patch
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from retrieval import Analyzer
+from retrieval import Analyzer, analyzer
 from retrieval.analyzer import AnalyzerSettings
 from retrieval.bm25 import Vocabulary
 
@@ -97,3 +99,30 @@ def test_a_stream_of_made_up_words_does_not_grow_memory_without_bound(monkeypatc
         tracemalloc.stop()
     assert grown < 1_000_000  # remembering all 60,000 words takes about 10 MB
     assert [analyzer(q) for q in questions[:10]] == answers  # forgetting changes no term
+
+
+# Characters where analysis is delicate: accents composed and not, Hangul jamo, digits and thousands commas,
+# the joiners of a token, ligatures, curly quotes and dashes, case folding that changes length, the
+# separator `numbering_many` joins texts with, and every kind of whitespace.
+_TRICKY = st.text(st.sampled_from(
+    list("ab1,0.-'`_ eEUS\n\x00\u00a0\u0301\u0308\u00e9\u1100\u1161\u11a8\uac00\u2019\u201c\u2013\u2212\ufb01"
+         "\u00df\u0130\u03a3\u00bd\u0663\uff21") + [c for c in map(chr, range(0x3001)) if c.isspace()]), max_size=14)
+
+
+@given(st.lists(_TRICKY, max_size=12), st.sampled_from([AnalyzerSettings(), AnalyzerSettings(stemming=False)]))
+def test_many_texts_at_once_get_the_ids_one_text_at_a_time_gets(texts, settings):
+    one, many = Vocabulary(), Vocabulary()
+    term_ids = Analyzer(settings).numbering(one)
+    expected = [term_ids(text) for text in texts]
+    with patch.multiple(analyzer, ANALYZED_TOGETHER=5, NORMALIZED_TOGETHER=2):  # several chunks and groups
+        ids, counts = Analyzer(settings).numbering_many(many)([*texts, *texts])  # the second time from its memo
+    assert list(many) == list(one)
+    assert counts.tolist() == [len(found) for found in expected] * 2
+    assert ids.tolist() == [i for found in expected for i in found] * 2
+
+
+@given(_TRICKY, st.sampled_from([c for c in map(chr, range(0x3001)) if c.isspace()]), _TRICKY)
+def test_a_texts_terms_are_its_parts_terms_cut_at_whitespace(before, space, after):
+    # What `parallel_load` builds a passage's indexed text from: its title's, subheading's and sentences' terms.
+    assert analyze(before + space + after) == analyze(before + space) + analyze(after)
+    assert analyze(before + space + after) == analyze(before) + analyze(space + after)
