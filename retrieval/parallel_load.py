@@ -28,7 +28,6 @@ from collections.abc import Callable, Collection, Iterator, Mapping, MutableMapp
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from itertools import chain
 from pathlib import Path
 from typing import TypeVar
 
@@ -36,11 +35,12 @@ import numpy as np
 
 from .analyzer import Analyzer, AnalyzerSettings
 from .bm25 import BM25Index, Vocabulary
+from .bm25.build import ForwardRows, arrays_from_rows, forward_rows, ranks
 from .bm25.arrays import ranges
 from .ingest import ArticleIds, ContentFile, Progress, listed_files, read_articles
 from .models import Article, LoadReport, SkippedFile
 from .passages import PassageSettings, indexed_text, paragraph_span, split_passages
-from .progress import PassageProgress, counted
+from .progress import PassageProgress
 from .sentence_index import SentenceArrays, SentenceIndex
 from .sentences import sentence_spans
 from .settings import RetrievalSettings
@@ -81,8 +81,7 @@ class PreparedFile:
     headings: list[str]  # the file's subheadings, numbered by first appearance...
     heading_ids: np.ndarray  # ...each passage's, or -1
     terms: list[str]  # the terms of the passages' indexed text, numbered by first appearance...
-    term_counts: np.ndarray  # ...how many each passage has...
-    term_ids: np.ndarray  # ...and those terms, passage after passage
+    pairs: ForwardRows  # ...and each passage's, counted: what the index is built from
     same_as_previous: np.ndarray  # per passage: indexed by the same text as the passage before it in the file
     # The sentence index's rows (`sentence_index.SentenceIndex.build`), in the order it analyzes them: an
     # article's title (if it has passages), then its passages' sentences.
@@ -146,23 +145,29 @@ def prepare_file(file: ContentFile, passage_settings: PassageSettings,
             previous = indexed
             indexed_parts.extend(parts)
             part_counts.append(len(parts))
+    article_ids, lines = [a.id for a in articles], [a.model_dump_json().encode() + b"\n" for a in articles]
+    del articles
     vocabulary = Vocabulary()
     ids, lengths = Analyzer(analyzer_settings).numbering_many(vocabulary)(texts.texts)
+    del texts
     names = list(vocabulary)
     starts = np.cumsum(lengths) - lengths
     row_texts = np.frombuffer(rows, np.int64)
     row_lengths = lengths[row_texts]
-    row_terms, row_ids = _by_first_appearance(ids[ranges(starts[row_texts], starts[row_texts] + row_lengths)[0]], names)
+    row_terms, row_ids = _by_first_appearance(ids[ranges(starts[row_texts], starts[row_texts] + row_lengths)[0]],
+                                              names)
     indexed_texts = np.frombuffer(indexed_parts, np.int64)
     terms, term_ids = _by_first_appearance(ids[ranges(starts[indexed_texts], starts[indexed_texts]
                                                       + lengths[indexed_texts])[0]], names)
     passage_parts = np.frombuffer(part_counts, np.int64)
     term_counts = (np.add.reduceat(lengths[indexed_texts], np.cumsum(passage_parts) - passage_parts)
                    if len(passage_parts) else np.zeros(0, np.int64))
+    # Counted here, on every core: in the parent, counting pairs was most of the index build.
+    pairs = forward_rows(term_ids, term_counts)
     return PreparedFile(
-        skipped, [a.id for a in articles], [a.model_dump_json().encode() + b"\n" for a in articles],
+        skipped, article_ids, lines,
         np.frombuffer(counts, np.int64), np.frombuffer(spans, np.int64).reshape(-1, 2), list(headings),
-        np.frombuffer(heading_ids, np.int32), terms, term_counts.astype(np.int64), term_ids,
+        np.frombuffer(heading_ids, np.int32), terms, pairs,
         np.frombuffer(same_as_previous, np.bool_), np.frombuffer(sentence_counts, np.int64),
         np.frombuffer(sentence_spans_, np.int32).reshape(-1, 2), row_terms, row_lengths,
         row_ids, np.frombuffer(row_titles, np.bool_),
@@ -204,8 +209,10 @@ class _Texts:
 
 def _by_first_appearance(ids: np.ndarray, names: list[str]) -> tuple[list[str], np.ndarray]:
     """(the names `ids` hold, in order of first appearance; `ids` numbered in that order)."""
-    present, first = np.unique(ids, return_index=True)
-    order = present[np.argsort(first, kind="stable")]
+    first = np.full(len(names), len(ids), np.int64)
+    np.minimum.at(first, ids, np.arange(len(ids)))
+    present = np.flatnonzero(first < len(ids))
+    order = present[np.argsort(first[present])]
     renumbered = np.empty(len(names), np.int32)
     renumbered[order] = np.arange(len(order), dtype=np.int32)
     return [names[n] for n in order.tolist()], renumbered[ids]
@@ -227,8 +234,7 @@ class _Merged:
         self.headings = Vocabulary()
         self.heading_ids: list[np.ndarray] = []
         self.vocabulary = Vocabulary()
-        self.term_counts: list[np.ndarray] = []
-        self.term_ids: list[np.ndarray] = []
+        self.pairs: list[ForwardRows] = []
         self.same_as_previous: list[np.ndarray] = []
         # The passages whose passage before them in the library is not the one before them in their file (the
         # first of a file, the first after a hidden article): whether they are indexed by the same text is
@@ -262,7 +268,7 @@ class _Merged:
         self.unsure.extend((np.cumsum(passages)[after_gap] - 1 + self.passage_total).tolist())
         if not whole:
             prepared = _kept(prepared, kept)
-        self.passage_total += len(prepared.term_counts)
+        self.passage_total += len(prepared.pairs.counts)
         self.same_as_previous.append(prepared.same_as_previous)
         self.passage_counts.append(prepared.passage_counts)
         self.spans.append(prepared.spans)
@@ -270,18 +276,11 @@ class _Merged:
         named = heading_ids >= 0
         heading_ids[named] = _renumbered(heading_ids[named], prepared.headings, self.headings, whole)
         self.heading_ids.append(heading_ids)
-        self.term_counts.append(prepared.term_counts)
-        self.term_ids.append(_renumbered(prepared.term_ids, prepared.terms, self.vocabulary, whole))
+        pairs = prepared.pairs
+        self.pairs.append(replace(pairs, terms=_renumbered(pairs.terms, prepared.terms, self.vocabulary, whole)))
         self.sentence_counts.append(prepared.sentence_counts)
         self.sentence_spans.append(prepared.sentence_spans)
         self.rows.append((prepared.row_lengths, prepared.row_ids, prepared.row_titles, prepared.row_terms, whole))
-
-    def passage_terms(self) -> Iterator[memoryview]:
-        """Each passage's term ids, passage after passage, each file's let go once gone through."""
-        while self.term_ids:
-            term_ids, term_counts = memoryview(self.term_ids.pop(0)), self.term_counts.pop(0)
-            ends = np.cumsum(term_counts).tolist()
-            yield from (term_ids[start:end] for start, end in zip(chain((0,), ends), ends))
 
     def indexed_like(self, indexed: Callable[[int], str]) -> np.ndarray:
         """Each passage's first passage before it, one after another, indexed by the same text (`indexed(p)`
@@ -338,14 +337,20 @@ def _kept(prepared: PreparedFile, kept: np.ndarray) -> PreparedFile:
     rows = np.repeat(kept, (counts > 0) + sentences.astype(np.int64))
     return replace(
         prepared, passage_counts=counts[kept], spans=prepared.spans[passages],
-        heading_ids=prepared.heading_ids[passages], term_counts=prepared.term_counts[passages],
-        term_ids=prepared.term_ids[np.repeat(passages, prepared.term_counts)],
+        heading_ids=prepared.heading_ids[passages], pairs=_kept_pairs(prepared.pairs, passages),
         same_as_previous=prepared.same_as_previous[passages],
         sentence_counts=prepared.sentence_counts[passages],
         sentence_spans=prepared.sentence_spans[np.repeat(passages, prepared.sentence_counts)],
         row_lengths=prepared.row_lengths[rows], row_ids=prepared.row_ids[np.repeat(rows, prepared.row_lengths)],
         row_titles=prepared.row_titles[rows],
     )
+
+
+def _kept_pairs(pairs: ForwardRows, passages: np.ndarray) -> ForwardRows:
+    """`pairs` of the `passages` kept, ranked anew."""
+    kept = np.repeat(passages, pairs.counts)
+    terms = pairs.terms[kept]
+    return ForwardRows(pairs.lengths[passages], pairs.counts[passages], terms, pairs.tf[kept], ranks(terms))
 
 
 def _renumbered(local: np.ndarray, names: list[str], numbering: MutableMapping[str, int], whole: bool) -> np.ndarray:
@@ -424,8 +429,9 @@ def build_collection(
             progress(file.source, done, len(files))
     counts = np.concatenate([np.zeros(0, np.int64), *merged.passage_counts])
     first_passage = _starts([counts])
-    index = BM25Index.build(counted(merged.passage_terms(), len(first_passage) - 1, indexing), settings.bm25,
-                            vocabulary=merged.vocabulary)
+    vocabulary = dict(merged.vocabulary)
+    index = BM25Index(settings.bm25, vocabulary, arrays_from_rows(merged.pairs, len(vocabulary), settings.bm25,
+                                                                  None, indexing))
     with merged.lines:
         merged.lines.flush()
         lines = mmap.mmap(merged.lines.fileno(), 0, access=mmap.ACCESS_READ) if merged.offsets[-1] else b""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import chain
 
 import numpy as np
@@ -30,44 +31,71 @@ class Vocabulary(dict[str, int]):
         return term_id
 
 
-class _PairCounts:
-    """(term, passage, term frequency) for one chunk of passages, term-major, passages ascending; and the
-    order of the pairs by first appearance (passage after passage), for the passages' forward rows."""
+@dataclass(frozen=True, eq=False)
+class ForwardRows:
+    """A run of consecutive passages as the index's forward rows hold them, and where their pairs go in the
+    postings: what a build holds per (term, passage) pair until every run is in, 8 bytes rather than 16.
 
-    def __init__(self, passages: list[Sequence[str]] | list[Sequence[int]], first: int,
-                 vocabulary: Vocabulary | None) -> None:
-        self.first = first
-        self.lengths = np.fromiter(map(len, passages), dtype=np.int64, count=len(passages))
-        tokens = chain.from_iterable(passages)
-        # Term ids as given, or numbered here (a dict lookup per token: over half of a build from strings).
-        ids = np.fromiter(tokens if vocabulary is None else map(vocabulary.__getitem__, tokens), dtype=np.int64,
-                          count=int(self.lengths.sum()))
-        local = np.repeat(np.arange(len(passages), dtype=np.int64), self.lengths)
-        keys, at, tf = np.unique(ids * len(passages) + local, return_index=True, return_counts=True)
-        del ids, local
-        terms = keys // len(passages)
-        self.passages = (keys - terms * len(passages) + first).astype(np.int32)
-        self.terms = terms.astype(np.int32)
-        self.tf = tf.astype(np.int32)
-        # Tokens run passage after passage, so the first token of each pair orders them as the forward rows do.
-        self.forward = np.argsort(at).astype(np.int32)
+    `lengths` and `counts`: each passage's tokens and distinct terms; then, passage after passage, each distinct
+    term in order of first appearance (`terms`), its frequency (`tf`), and its `rank` among the run's pairs of
+    that term: its place in the term's postings, after those of the runs before.
+    """
+
+    lengths: np.ndarray
+    counts: np.ndarray
+    terms: np.ndarray
+    tf: np.ndarray
+    rank: np.ndarray
 
 
-def _count_pairs(corpus: Iterable[Sequence[str]] | Iterable[Sequence[int]], vocabulary: Vocabulary | None,
-                 chunk_tokens: int) -> list[_PairCounts]:
-    chunks: list[_PairCounts] = []
-    pending: list[Sequence[str]] = []
-    pending_tokens = passages = 0
-    for tokens in corpus:
-        pending.append(tokens)
-        pending_tokens += len(tokens)
-        if pending_tokens >= chunk_tokens:
-            chunks.append(_PairCounts(pending, passages, vocabulary))
-            passages += len(pending)
+def forward_rows(ids: np.ndarray, lengths: np.ndarray) -> ForwardRows:
+    """The forward rows of passages whose term ids, passage after passage, are `ids` (`lengths` of them each)."""
+    passages = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    low = min(int(ids.min(initial=0)), 0)  # refused later, but counted apart here
+    width = int(ids.max(initial=0)) - low + 1
+    keys, first, tf = np.unique(passages * width + (ids - low), return_index=True, return_counts=True)
+    # Tokens run passage after passage, so a pair's first token, in token order, orders the pairs as the rows do.
+    is_first = np.zeros(len(ids), bool)
+    is_first[first] = True
+    tf_at = np.zeros(len(ids), _narrowest(int(tf.max(initial=0))))
+    tf_at[first] = tf
+    terms = ids[is_first].astype(np.int32)
+    return ForwardRows(np.asarray(lengths, np.int64), np.bincount(keys // width, minlength=len(lengths)), terms,
+                       tf_at[is_first], ranks(terms))
+
+
+def ranks(terms: np.ndarray) -> np.ndarray:
+    """Each of `terms`' rank among the equal terms before it."""
+    # A stable sort of 16-bit values is a radix sort, several times faster: a file's terms mostly fit.
+    order = np.argsort(terms.astype(_narrowest(int(terms.max(initial=0)))), kind="stable")
+    ordered = terms[order]
+    starts = np.flatnonzero(np.diff(ordered, prepend=-1))
+    rank = np.empty(len(terms), np.int64)
+    rank[order] = np.arange(len(terms)) - np.repeat(starts, np.diff(starts, append=len(terms)))
+    return rank.astype(_narrowest(int(rank.max(initial=0))))
+
+
+def _narrowest(largest: int) -> type:
+    # 16 bits for frequencies unless a passage repeats a word 65,536 times: a quarter of the weights' memory.
+    return np.uint16 if largest <= np.iinfo(np.uint16).max else np.int32
+
+
+def _runs(corpus: Iterable[Sequence[str]] | Iterable[Sequence[int]], vocabulary: Vocabulary | None,
+          chunk_tokens: int) -> Iterator[ForwardRows]:
+    pending: list[Sequence[str]] | list[Sequence[int]] = []
+    pending_tokens = 0
+    for tokens in chain(corpus, [None]):
+        if tokens is not None:
+            pending.append(tokens)
+            pending_tokens += len(tokens)
+        if pending and (tokens is None or pending_tokens >= chunk_tokens):
+            lengths = np.fromiter(map(len, pending), dtype=np.int64, count=len(pending))
+            flat = chain.from_iterable(pending)
+            # Term ids as given, or numbered here (a dict lookup per token: over half of a build from strings).
+            ids = np.fromiter(flat if vocabulary is None else map(vocabulary.__getitem__, flat), dtype=np.int64,
+                              count=int(lengths.sum()))
+            yield forward_rows(ids, lengths)
             pending, pending_tokens = [], 0
-    if pending:
-        chunks.append(_PairCounts(pending, passages, vocabulary))
-    return chunks
 
 
 def build_arrays(
@@ -76,16 +104,24 @@ def build_arrays(
 ) -> tuple[dict[str, int], BM25Arrays]:
     """(vocabulary, arrays) for tokenized passages; see `BM25Index.build`."""
     growing = Vocabulary() if vocabulary is None else None
-    chunks = _count_pairs(corpus, growing, chunk_tokens)
+    runs = list(_runs(corpus, growing, chunk_tokens))
     vocabulary = dict(growing if vocabulary is None else vocabulary)
     del growing
-    lengths = np.concatenate([c.lengths for c in chunks]) if chunks else np.zeros(0, np.int64)
-    doc_count, vocab_size = len(lengths), len(vocabulary)
+    return vocabulary, arrays_from_rows(runs, len(vocabulary), settings, block_shift)
+
+
+def arrays_from_rows(runs: list[ForwardRows], vocab_size: int, settings: BM25Settings, block_shift: int | None,
+                     placed: Callable[[int, int], None] | None = None) -> BM25Arrays:
+    """The arrays of the passages of `runs`, one run after another, over term ids 0..vocab_size - 1. The runs
+    are let go one by one as their pairs are placed (the list is emptied); `placed` hears (passages placed,
+    passages) after each run."""
+    lengths = np.concatenate([np.zeros(0, np.int64), *(r.lengths for r in runs)])
+    doc_count = len(lengths)
     df = np.zeros(vocab_size, np.int64)
-    for chunk in chunks:
-        if len(chunk.terms) and not 0 <= chunk.terms.min() <= chunk.terms.max() < vocab_size:
+    for run in runs:
+        if len(run.terms) and not 0 <= run.terms.min() <= run.terms.max() < vocab_size:
             raise ValueError(f"term ids must lie in 0..{vocab_size - 1}, the vocabulary's")
-        df += np.bincount(chunk.terms, minlength=vocab_size)
+        df += np.bincount(run.terms, minlength=vocab_size)
     if not df.all():
         raise ValueError(f"{int((df == 0).sum())} vocabulary term(s) occur in no passage")
     indptr = np.zeros(vocab_size + 1, dtype=np.int64)
@@ -93,20 +129,17 @@ def build_arrays(
     if block_shift is None:
         block_shift = max(_MIN_BLOCK_SHIFT, int(np.ceil(np.log2(max(doc_count, 1) / _BLOCKS))))
     # Passage p's forward row: its distinct terms in order of first appearance and their frequencies, at
-    # forward_terms[forward_indptr[p]:forward_indptr[p + 1]]. A frequency fits 16 bits unless a passage
-    # repeats a word 65,536 times: a quarter of the memory of the weights' own 64 bits.
+    # forward_terms[forward_indptr[p]:forward_indptr[p + 1]].
     forward_indptr = np.zeros(doc_count + 1, dtype=np.int64)
-    if chunks:
-        np.cumsum(np.concatenate([np.bincount(c.passages - c.first, minlength=len(c.lengths)) for c in chunks]),
-                  out=forward_indptr[1:])
+    np.cumsum(np.concatenate([np.zeros(0, np.int64), *(r.counts for r in runs)]), out=forward_indptr[1:])
     forward_terms = np.empty(indptr[-1], dtype=np.int32)
-    widest = max((int(c.tf.max(initial=0)) for c in chunks), default=0)
-    forward_tf = np.empty(indptr[-1], dtype=np.uint16 if widest <= np.iinfo(np.uint16).max else np.int32)
+    widest = max((int(r.tf.max(initial=0)) for r in runs), default=0)
+    forward_tf = np.empty(indptr[-1], dtype=_narrowest(widest))
     if doc_count == 0 or vocab_size == 0:
         nothing = np.zeros(vocab_size)
-        return vocabulary, BM25Arrays(df, nothing, indptr, np.zeros(0, np.int32), np.zeros(0), nothing, nothing,
-                                      np.full(vocab_size, -1, np.int32), np.zeros((0, 0), np.float32),
-                                      forward_indptr, forward_terms, forward_tf, doc_count, block_shift, 0.0)
+        return BM25Arrays(df, nothing, indptr, np.zeros(0, np.int32), np.zeros(0), nothing, nothing,
+                          np.full(vocab_size, -1, np.int32), np.zeros((0, 0), np.float32),
+                          forward_indptr, forward_terms, forward_tf, doc_count, block_shift, 0.0)
 
     term_idf = idf(settings, df.astype(np.float64), doc_count)
     # rank-bm25 divides the integer token total by the passage count.
@@ -115,29 +148,30 @@ def build_arrays(
     del lengths
     indices = np.empty(indptr[-1], dtype=np.int32)
     weights = np.empty(indptr[-1], dtype=np.float64)
-    # Chunks hold ascending passages, so appending each chunk's pairs to the end of their term's
-    # row (a counting sort) leaves every row sorted without a global sort.
+    # Runs hold ascending passages, so each run's pairs go after the earlier runs' in their term's row (a
+    # counting sort): every row comes out sorted without a global sort.
     row_end = indptr[:-1].copy()
-    forward_end = 0
-    while chunks:
-        chunk = chunks.pop(0)
-        pairs = slice(forward_end, forward_end + len(chunk.terms))
-        forward_terms[pairs], forward_tf[pairs] = chunk.terms[chunk.forward], chunk.tf[chunk.forward]
-        forward_end = pairs.stop
-        counts = np.bincount(chunk.terms, minlength=vocab_size)
-        first_in_chunk = np.cumsum(counts) - counts
-        at = row_end[chunk.terms] + (np.arange(len(chunk.terms)) - first_in_chunk[chunk.terms])
-        indices[at] = chunk.passages
-        weights[at] = pair_weights(settings, term_idf[chunk.terms], chunk.tf.astype(np.float64),
-                                   doc_len[chunk.passages], avgdl)
-        row_end += counts
-        del chunk, at
+    pair = passage = 0
+    while runs:
+        run = runs.pop(0)
+        pairs = slice(pair, pair + len(run.terms))
+        forward_terms[pairs], forward_tf[pairs] = run.terms, run.tf
+        passages = np.repeat(np.arange(passage, passage + len(run.counts), dtype=np.int32), run.counts)
+        at = row_end[run.terms] + run.rank
+        indices[at] = passages
+        weights[at] = pair_weights(settings, term_idf[run.terms], run.tf.astype(np.float64), doc_len[passages],
+                                   avgdl)
+        row_end += np.bincount(run.terms, minlength=vocab_size)
+        pair, passage = pairs.stop, passage + len(run.counts)
+        del run, passages, at
+        if placed is not None:
+            placed(passage, doc_count)
     # Every term has at least one posting, so no row is empty.
     max_weight = np.maximum.reduceat(weights, indptr[:-1])
     min_weight = np.minimum.reduceat(weights, indptr[:-1])
     block_rows, block_max = _block_maxima(indptr, indices, weights, doc_count, block_shift)
-    return vocabulary, BM25Arrays(df, term_idf, indptr, indices, weights, max_weight, min_weight, block_rows,
-                                  block_max, forward_indptr, forward_terms, forward_tf, doc_count, block_shift, avgdl)
+    return BM25Arrays(df, term_idf, indptr, indices, weights, max_weight, min_weight, block_rows,
+                      block_max, forward_indptr, forward_terms, forward_tf, doc_count, block_shift, avgdl)
 
 
 def _block_maxima(indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray, doc_count: int,
