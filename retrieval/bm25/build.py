@@ -14,6 +14,8 @@ from .scoring import BM25Settings, idf, pair_weights
 # Passages are counted in chunks of about this many tokens, so the sort that counts (term, passage)
 # pairs never needs more than a few tens of MB, whatever the size of the collection.
 CHUNK_TOKENS = 2_000_000
+# Pairs placed in the postings at a time.
+PLACED_TOGETHER = 1 << 19
 # Block-max bounds: passages are grouped in blocks of 2**shift passages, at most about this many blocks.
 _BLOCKS = 8192
 _MIN_BLOCK_SHIFT = 6
@@ -157,13 +159,16 @@ def arrays_from_rows(runs: list[ForwardRows], vocab_size: int, settings: BM25Set
         pairs = slice(pair, pair + len(run.terms))
         forward_terms[pairs], forward_tf[pairs] = run.terms, run.tf
         passages = np.repeat(np.arange(passage, passage + len(run.counts), dtype=np.int32), run.counts)
-        at = row_end[run.terms] + run.rank
-        indices[at] = passages
-        weights[at] = pair_weights(settings, term_idf[run.terms], run.tf.astype(np.float64), doc_len[passages],
-                                   avgdl)
+        # A slice at a time: the weights' float64 temporaries of a whole run were 100-150 MB of the peak.
+        for part in range(0, len(run.terms), PLACED_TOGETHER):
+            some = slice(part, part + PLACED_TOGETHER)
+            at = row_end[run.terms[some]] + run.rank[some]
+            indices[at] = passages[some]
+            weights[at] = pair_weights(settings, term_idf[run.terms[some]], run.tf[some].astype(np.float64),
+                                       doc_len[passages[some]], avgdl)
         row_end += np.bincount(run.terms, minlength=vocab_size)
         pair, passage = pairs.stop, passage + len(run.counts)
-        del run, passages, at
+        del run, passages
         if placed is not None:
             placed(passage, doc_count)
     # Every term has at least one posting, so no row is empty.

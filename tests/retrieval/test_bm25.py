@@ -130,9 +130,12 @@ def test_chunked_build_gives_the_same_index():
     rng = np.random.default_rng(7)
     corpus = [list(rng.choice(WORDS, size=rng.integers(0, 20))) for _ in range(300)]
     whole, chunked = BM25Index.build(corpus), BM25Index.build(corpus, chunk_tokens=7)
-    assert whole.vocabulary == chunked.vocabulary
+    with mock.patch("retrieval.bm25.build.PLACED_TOGETHER", 5):  # each chunk's pairs placed a few at a time
+        sliced = BM25Index.build(corpus, chunk_tokens=70)
+    assert whole.vocabulary == chunked.vocabulary == sliced.vocabulary
     for name in BM25Arrays.names():
         np.testing.assert_array_equal(getattr(whole.arrays, name), getattr(chunked.arrays, name), err_msg=name)
+        np.testing.assert_array_equal(getattr(whole.arrays, name), getattr(sliced.arrays, name), err_msg=name)
 
 
 @settings(max_examples=200, deadline=None)
