@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -63,9 +64,12 @@ def write_content(folder: Path, paragraphs: int, data: Path, seed: int = 0) -> N
 
 
 def _load(content: Path, index_dir: Path) -> dict:
+    """One load in a fresh process, with the machine's load average (1 minute) before and after it: the first
+    start uses every core, so another job on the machine shows in its seconds."""
+    before = os.getloadavg()[0]
     done = subprocess.run([sys.executable, "-c", _LOAD, str(content), str(index_dir)], cwd=ROOT,
                           capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return {**json.loads(done.stdout.strip().splitlines()[-1]), "load": (before, os.getloadavg()[0])}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,14 +90,16 @@ def main(argv: list[str] | None = None) -> int:
     body = (
         f"Machine: {machine()}.\n\n"
         f"{cold['articles']:,} articles, {cold['passages']:,} passages of recombined real paragraphs in JSON Lines "
-        f"files; each load in a fresh process (`python -m benchmarks.store_speed --paragraphs {args.paragraphs}`).\n\n"
+        f"files; each load in a fresh process (`python -m benchmarks.store_speed --paragraphs {args.paragraphs}`); "
+        f"load average {cold['load'][0]:.1f} before the first start, {cold['load'][1]:.1f} after it.\n\n"
         "| load | seconds | peak RSS (MB) | a worker's peak RSS (MB) | first search (ms) |\n|---|---:|---:|---:|---:|\n"
         f"| cold: read, split, tokenize, build, save | {cold['seconds']:.1f} | {cold['peak_mb']:,.0f} "
         f"| {cold['workers_peak_mb']:,.0f} | {cold['first_search_s'] * 1000:.1f} |\n"
         f"| warm: load the saved index | {warm['seconds']:.2f} | {warm['peak_mb']:,.0f} "
         f"| {warm['workers_peak_mb']:,.0f} | {warm['first_search_s'] * 1000:.1f} |\n\n"
-        f"Saved index on disk: {on_disk / 2**20:,.0f} MB. Target: warm load <= 1 s at 1M passages - "
-        f"{'met' if warm['seconds'] <= 1 else 'NOT met'}."
+        f"Saved index on disk: {on_disk / 2**20:,.0f} MB. Targets at 1M passages: warm load <= 1 s - "
+        f"{'met' if warm['seconds'] <= 1 else 'NOT met'}; first start <= 90 s with peak <= 2.5 GB - "
+        f"{'met' if cold['seconds'] <= 90 and cold['peak_mb'] <= 2500 else 'NOT met'}."
     )
     print(body)
     if args.write:

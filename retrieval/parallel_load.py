@@ -2,12 +2,13 @@
 
 Reading and analyzing text was almost all of a first start (benchmarks/README.md, "Saved index: cold build vs
 warm load"), one file at a time in one process. Here each worker takes whole files and sends back compact
-results: each article as the saved index keeps it (its JSON line), its passages' offsets, and the terms of
-their indexed text and of their sentences as ids in the file's own vocabulary. The parent numbers the terms as
-one process reading file after file would (in order of first appearance), so the index and the sentence index
-are the same to the last bit, and it keeps the articles as those JSON lines (in a temporary file, mapped),
-parsed when looked at, as a library loaded from its saved index does: at a million passages the articles and
-passages as Python objects were over 2.5 GB.
+results: each article as the saved index keeps it (its JSON line), its passages' offsets, their (term,
+passage) pairs counted (`bm25.build.ForwardRows`) and the terms of their sentences, as ids in the file's own
+vocabulary. The parent numbers the terms as one process reading file after file would (in order of first
+appearance), so the index and the sentence index are the same to the last bit, places the pairs in the index
+file after file, and keeps the articles as those JSON lines (in a temporary file, mapped), parsed when looked
+at, as a library loaded from its saved index does: at a million passages the articles and passages as Python
+objects were over 2.5 GB.
 
 Workers are started with 'spawn', which runs the main script again in each of them: a script that loads a
 large collection must keep its work under `if __name__ == "__main__":`, as multiprocessing asks. One that
@@ -110,7 +111,7 @@ def prepare_file(file: ContentFile, passage_settings: PassageSettings,
     window = passage_settings.max_chars
     texts, headings, heading_texts = _Texts(), Vocabulary(), {}
     counts, spans, heading_ids = array("q"), array("q"), array("i")
-    same_as_previous, previous, parts = array("b"), None, [-1]
+    same_as_previous, previous, parts = array("b"), None, []
     sentence_counts, sentence_spans_ = array("q"), array("i")
     # Which texts make each row of the sentence index and each passage's indexed text.
     rows, row_titles, indexed_parts, part_counts = array("q"), array("b"), array("q"), array("q")
