@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import mmap
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from retrieval import store
 from retrieval.bm25 import BM25Arrays
 from retrieval.ingest import listed_files, read_collection
 from retrieval.library import Library
@@ -84,9 +86,12 @@ def test_a_library_read_by_workers_is_the_one_read_in_process(content, tmp_path)
     assert "story-4" not in pooled.articles and "story-1-2" not in pooled.articles
 
 
-def test_a_library_read_by_workers_is_saved_and_loaded_back_the_same(content, tmp_path):
+def test_a_library_read_by_workers_is_saved_and_loaded_back_the_same(content, tmp_path, monkeypatch):
+    # The workers' article lines are saved from a mapping a slice at a time: here a page, so several slices.
+    monkeypatch.setattr(store, "_LINES_SLICE", mmap.PAGESIZE)
     index_dir = tmp_path / ".index"
     cold = loaded(content, 2, index_dir=index_dir)
+    assert (index_dir / "current" / "articles.jsonl").stat().st_size > 2 * mmap.PAGESIZE
     warm = loaded(content, 2, index_dir=index_dir)
     assert warm.report.from_cache and not cold.report.from_cache
     assert_same(warm, cold)
