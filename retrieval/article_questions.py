@@ -57,7 +57,9 @@ _DATE = re.compile(
     r"|come\s+out|came\s+out|go\s+(?:up|out)|went\s+(?:up|out)|put\s+out|run|ran|drop|dropped|recent|recently"
     r"|how\s+(?:old|new|recent|long\s+ago)|how\s+old'?s|old\b.*\bnew|new\b.*\bold|old\s+news|up\s+to\s+date"
     r"|(?:what|which)\s+(?:year|month|day)|from\s+when|this\s+year|last\s+year)\b"
-    r"|\bwhen(?:'s|\s+is|\s+was|\s+were|\s+did)?\b.*\b(?:from|written|out|up|publish\w*|posted|released)\b")
+    r"|\bwhen(?:'s|\s+is|\s+was|\s+were|\s+did)?\b.*\b(?:from|written|out|up|publish\w*|posted|released)\b"
+    # A bare "when was this?" or "when did that happen?" in a reply: the article's date is what it can tell.
+    r"|^when(?:'s|\s+is|\s+was|\s+were)\s+(?:this|that|it)$|^when\s+did\s+(?:this|that|it)\s+(?:happen|occur)$")
 _LINK = re.compile(
     r"\b(?:links?|hyperlinks?|urls?|online|sources?|sauce|outlet|website|site|magazine|newspaper|paper"
     r"|(?<!date\sof\s)publication(?!\s+date)|citation|cite"

@@ -151,7 +151,7 @@ def test_an_article_question_with_nothing_to_name_the_article_is_not_answered(se
 
 
 @pytest.mark.parametrize(("reply", "fact"), [("who's the author?", "authors"), ("when was it published?", "date"),
-                                              ("link?", "link")])
+                                              ("link?", "link"), ("and when was this?", "date")])
 def test_a_reply_asks_about_the_article_it_replies_to(seed_library, reply, fact):
     sudan = article_titled(seed_library, SUDAN)
     answer = seed_library.answer(reply, follow_up=FollowUp(sudan.id, 1))

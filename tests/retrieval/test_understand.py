@@ -61,11 +61,17 @@ def test_a_question_that_names_no_article_is_for_the_passages(question):
     ("reply", "fact"),
     [("who's the author?", "authors"), ("who wrote it?", "authors"), ("when was it published?", "date"),
      ("link?", "link"), ("link please", "link"), ("go on", "more"), ("tell me more", "more"), ("what else?", "more"),
-     ("and?", "more"), ("next one", "more"), ("who's this by", "authors"), ("source?", "link")],
+     ("and?", "more"), ("next one", "more"), ("who's this by", "authors"), ("source?", "link"),
+     ("and when was this?", "date"), ("when did that happen?", "date")],
 )
 def test_replies_to_an_answer_ask_about_its_article(reply, fact):
     asked = understand(reply, REPLY)
     assert (asked.kind, asked.fact, asked.subject) == ("article", fact, "")
+
+
+@pytest.mark.parametrize("reply", ["when was the coup?", "when did they sign it?", "when did that treaty happen?"])
+def test_a_reply_asking_when_something_named_happened_searches_the_passages(reply):
+    assert understand(reply, REPLY).kind == "passage"
 
 
 def test_the_subject_is_kept_as_typed():
