@@ -151,6 +151,24 @@ def strip_chat(text: str) -> str:
     return " ".join(s for s in kept_sentences if s and not _is_chat(s)).strip(" ,;:-")
 
 
+# The articles named as the ones speaking: "what does the article say about Huawei?", "how many awards does the
+# text say she won?". The member asks what the articles hold, and the articles do not hold "article" and "say":
+# searched and judged with them, an answerable question was declined.
+_COLLECTION_SPEAKS = re.compile(
+    r"\b(?:the|this|that|these|those|your|an?|any|some)\s+(?:articles?|pieces?|story|stories|posts?|authors?"
+    r"|writers?|texts?|passages?)\s+(?:say|says|said|mentions?|mentioned|claims?|claimed|writes?|wrote|states?"
+    r"|stated|tells?|told|thinks?|argues?|argued|reports?|reported)\b", re.IGNORECASE)
+
+
+def without_speaker(question: str) -> str:
+    """`question` without the words naming the articles as its speaker ("what does the article say about
+    Huawei?" -> "what does about Huawei?"), unchanged when nothing but common words would be left."""
+    if not _COLLECTION_SPEAKS.search(question):
+        return question
+    rest = " ".join(_COLLECTION_SPEAKS.sub(" ", question).split())
+    return rest if any(w not in ENGLISH for w in WORD.findall(normalize(rest))) else question
+
+
 def _speaks_of_asker(words: str, markers: frozenset[str] = _ASKER) -> bool:
     """Whether `words` speak of the asker (a word of `markers`) and name nothing (`_names`)."""
     return not _names(words) and any(w in markers for w in _TOKEN.findall(normalize(words)))

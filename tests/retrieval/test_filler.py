@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from retrieval.analyzer import Analyzer
-from retrieval.filler import aside_tails, asked_clause, context_spans, set_aside, strip_chat
+from retrieval.filler import aside_tails, asked_clause, context_spans, set_aside, strip_chat, without_speaker
 
 
 @pytest.mark.parametrize(
@@ -144,3 +144,24 @@ def test_what_may_be_chat_around_a_question_is_offered_to_be_judged(text, asides
 )
 def test_the_context_around_a_question_is_told_from_the_question(text, context):
     assert [text[start:end] for start, end in context_spans(text)] == context
+
+
+@pytest.mark.parametrize(
+    ("question", "searched"),
+    [("what does the article say about Huawei?", "what does about Huawei?"),
+     ("How many Grammy Awards does the text say Lady Gaga has won?", "How many Grammy Awards does Lady Gaga has won?"),
+     ("what does the article say?", "what does the article say?"),  # nothing else to search: kept whole
+     ("which article of the constitution says who may vote?", "which article of the constitution says who may vote?")],
+)
+def test_the_articles_named_as_speaker_are_not_searched(question, searched):
+    assert without_speaker(question) == searched
+
+
+@given(st.text(alphabet=st.sampled_from(list("abc xyz")) , max_size=30),
+       st.sampled_from(["the article says", "this piece said", "the authors wrote", "these stories mention"]))
+@settings(max_examples=200, deadline=None)
+def test_taking_out_the_speaker_never_leaves_only_common_words(words, speaker):
+    analyze = Analyzer()
+    question = f"what {speaker} {words}"
+    kept = without_speaker(question)
+    assert analyze(kept) and set(analyze(kept)) <= set(analyze(question))
