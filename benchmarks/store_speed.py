@@ -20,6 +20,7 @@ import sys
 import tempfile
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -97,14 +98,23 @@ def main(argv: list[str] | None = None) -> int:
         f"| {cold['workers_peak_mb']:,.0f} | {cold['first_search_s'] * 1000:.1f} |\n"
         f"| warm: load the saved index | {warm['seconds']:.2f} | {warm['peak_mb']:,.0f} "
         f"| {warm['workers_peak_mb']:,.0f} | {warm['first_search_s'] * 1000:.1f} |\n\n"
-        f"Saved index on disk: {on_disk / 2**20:,.0f} MB. Targets at 1M passages: warm load <= 1 s - "
-        f"{'met' if warm['seconds'] <= 1 else 'NOT met'}; first start <= 90 s with peak <= 2.5 GB - "
-        f"{'met' if cold['seconds'] <= 90 and cold['peak_mb'] <= 2500 else 'NOT met'}."
+        f"Saved index on disk: {on_disk / 2**20:,.0f} MB. " + _judged(cold, warm)
     )
     print(body)
     if args.write:
         update_readme(ROOT / "benchmarks" / "README.md", "Saved index: cold build vs warm load", body)
     return 0
+
+
+# The targets are set for a million passages; a smaller run says nothing of them.
+_TARGET_PASSAGES = 1_000_000
+
+
+def _judged(cold: dict[str, Any], warm: dict[str, Any]) -> str:
+    if cold["passages"] < _TARGET_PASSAGES:
+        return f"The targets (at {_TARGET_PASSAGES:,} passages) are not judged at this size."
+    return (f"Targets at 1M passages: warm load <= 1 s - {'met' if warm['seconds'] <= 1 else 'NOT met'}; first start "
+            f"<= 90 s with peak <= 2.5 GB - {'met' if cold['seconds'] <= 90 and cold['peak_mb'] <= 2500 else 'NOT met'}.")
 
 
 if __name__ == "__main__":
