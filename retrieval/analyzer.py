@@ -14,6 +14,7 @@ import Stemmer
 from pydantic import BaseModel, ConfigDict
 
 from . import stopwords
+from .british_spellings import american
 from .irregular_verbs import BASE_FORM
 
 # Replaced one character at a time, only where present: str.translate looks every character up in a dict,
@@ -76,7 +77,7 @@ def _words(token: str) -> list[str]:
     """Split one raw token into the words it indexes as."""
     if token.endswith("'s"):
         token = token[:-2]
-    token = token.strip("'-.")
+    token = token.strip("'-._")  # "___" is a blank to fill in ("___ is the capital of France"), not a word
     if not token:
         return []
     if _ACRONYM.match(token + "."):
@@ -100,8 +101,9 @@ class Analyzer:
         # No PyStemmer cache (size 0): only words new to our own memos reach the stemmer, and for words
         # it never sees twice its cache makes stemming ~6x slower and keeps another copy of every word.
         self._stemmer = Stemmer.Stemmer(self.settings.language, 0) if self.settings.stemming else None
-        # A verb's irregular past forms are analyzed as the verb ("began" as "begin"), where stemming English.
-        self._base_form = BASE_FORM if self._stemmer is not None and self.settings.language == "english" else {}
+        # Where stemming English, a verb's irregular past forms are analyzed as the verb ("began" as "begin") and
+        # British spellings as American ones ("colour" as "color").
+        self._english = self._stemmer is not None and self.settings.language == "english"
         self._stopwords = (
             frozenset(w for s in stopwords.ENGLISH for w in _words(normalize(s))) if self.settings.stopwords
             else frozenset()
@@ -207,7 +209,9 @@ class Analyzer:
     def stem(self, words: list[str]) -> list[str]:
         if self._stemmer is None:
             return list(words)
-        return self._stemmer.stemWords([self._base_form.get(w, w) for w in words])
+        if self._english:
+            words = [american(BASE_FORM.get(w, w)) for w in words]
+        return self._stemmer.stemWords(words)
 
 
 def _mapped(words: list[str], cache: dict[str, V], values: Callable[[list[str]], Iterable[V]]) -> list[V]:

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from retrieval import Analyzer, analyzer
 from retrieval.analyzer import AnalyzerSettings
+from retrieval.british_spellings import american
 from retrieval.bm25 import Vocabulary
 
 analyze = Analyzer()
@@ -41,6 +42,32 @@ def test_a_verbs_irregular_past_is_searched_as_the_verb(verb, past):
 @pytest.mark.parametrize(("word", "verb"), [("found", "find"), ("left", "leave"), ("saw", "see")])
 def test_a_past_form_that_is_as_often_another_word_stays_itself(word, verb):
     assert analyze(word) != analyze(verb)
+
+
+@pytest.mark.parametrize(("british", "american_text"), [
+    ("Who criticised the treaty?", "the treaty was criticized"), ("organisations", "organization"),
+    ("analysed", "analyze"), ("the colour of the flag", "flag colors"), ("city centre", "city centers"),
+    ("kilometres", "kilometer"), ("defence ministry", "defense ministry"), ("the programme", "the program"),
+    ("behavioural", "behavioral"), ("favourite", "favorite"),
+])
+def test_british_and_american_spellings_meet(british, american_text):
+    assert set(analyze(british)) <= set(analyze(american_text))
+
+
+@pytest.mark.parametrize(("word", "kin"), [("advertise", "advertisement"), ("revised", "revision"),
+                                          ("televised", "television"), ("uprising", "uprisings")])
+def test_a_word_spelled_ise_in_american_english_too_still_meets_its_kin(word, kin):
+    assert analyze(word) == analyze(kin)
+
+
+@given(st.from_regex(r"[a-z]{0,6}(?:colour|centre|ise|ised|isation|yse)?[a-z]{0,4}", fullmatch=True))
+def test_reading_a_word_as_american_twice_changes_nothing_more(word):
+    assert american(american(word)) == american(word)
+
+
+def test_blanks_to_fill_in_are_no_words():
+    assert analyze("_____ protects the biosphere from UV.") == analyze("protects the biosphere from UV.")
+    assert analyze("snake_case") == ["snake_cas"]
 
 
 def test_without_stemming_words_stay_as_written():
