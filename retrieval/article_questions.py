@@ -213,12 +213,19 @@ def _asks_for_mentions(plain: str, refers: bool) -> bool:
 _WRAPS_A_QUESTION = re.compile(
     r"\b(?:about|on|regarding|concerning|of|for|mention(?:s|ing)?|covers?|covering)\s+(?:who|whom|whose|what|when|where"
     r"|why|how|which|is|are|was|were|did|does|do|can|could|has|have|had)\b")
+# "how many articles mention X", "how many times is X mentioned": a count of the articles; "how many acres does
+# the park cover?" asks for another number.
+_HOW_MANY_ARTICLES = rf"\s+many\s+(?:{_ARTICLE_NOUN}|times)\b"
 _ASKS_FOR_ANOTHER = re.compile(
-    r"^(?:.*\s)?(?:who|whom|whose|when|why|how(?!\s+many)"
+    rf"^(?:.*\s)?(?:who|whom|whose|when|why|how(?!{_HOW_MANY_ARTICLES})"
     rf"|what\s+(?:is|are|was|were)\s+(?:the|an?)\s+(?!{_ARTICLE_NOUN}\b"
     rf"|coverage\b|news\b|latest\b|newest\b)|(?:what|which)\s+(?!{_ARTICLE_NOUN}\b|do\b|does\b|did\b|is\b"
     r"|are\b|was\b|were\b|has\b|have\b|had\b|can\b|could\b|would\b|will\b|else\b|other\b|kind\b|sort\b|type\b"
-    r"|news\b|coverage\b|sources\b)\w+)\b")
+    r"|news\b|coverage\b|sources\b)\w+"
+    # "what did Luther have to deal with?" asks what Luther dealt with; "what do you have on X?", "what does the
+    # library cover?" ask for articles.
+    rf"|what\s+(?:do|does|did)\s+(?!(?:you|u|we|y'?all|anyone|anybody|someone|somebody|people|readers"
+    rf"|(?:the|your|this|that)\s+(?:library|bot|collection|archive|{_ARTICLE_NOUN}))\b|{_ARTICLE_NOUN}\b)\w+)\b")
 
 
 # Questions about the articles are short (the longest of 4,000 written blind, with a four-word subject, has 14
@@ -257,4 +264,4 @@ def _plural(plain: str) -> bool:
 def _asks_for_any(plain: str) -> bool:
     """Whether the question asks for whatever there is ("has anyone written about X", "anything on X")."""
     return bool(re.search(r"\b(?:any|anything|something|anyone|anybody|stuff|search|find|looking|have|got|need"
-                          r"|how\s+many|where|anywhere|somewhere|been|is\s+there|are\s+there)\b", plain))
+                          rf"|how{_HOW_MANY_ARTICLES}|where|anywhere|somewhere|been|is\s+there|are\s+there)\b", plain))

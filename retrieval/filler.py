@@ -154,10 +154,12 @@ def strip_chat(text: str) -> str:
 # The articles named as the ones speaking: "what does the article say about Huawei?", "how many awards does the
 # text say she won?". The member asks what the articles hold, and the articles do not hold "article" and "say":
 # searched and judged with them, an answerable question was declined.
+_SPEAKER = r"(?:articles?|pieces?|story|stories|posts?|authors?|writers?|texts?|passages?)"
 _COLLECTION_SPEAKS = re.compile(
-    r"\b(?:the|this|that|these|those|your|an?|any|some)\s+(?:articles?|pieces?|story|stories|posts?|authors?"
-    r"|writers?|texts?|passages?)\s+(?:say|says|said|mentions?|mentioned|claims?|claimed|writes?|wrote|states?"
-    r"|stated|tells?|told|thinks?|argues?|argued|reports?|reported)\b", re.IGNORECASE)
+    rf"\b(?:the|this|that|these|those|your|an?|any|some)\s+{_SPEAKER}\s+(?:say|says|said|mentions?|mentioned|claims?"
+    r"|claimed|writes?|wrote|states?|stated|tells?|told|thinks?|argues?|argued|reports?|reported)\b"
+    # "according to the article, who ..."
+    rf"|\b(?:according\s+to|going\s+by)\s+(?:the|this|that|these|those|your)\s+{_SPEAKER}\b,?", re.IGNORECASE)
 
 
 def without_speaker(question: str) -> str:
@@ -254,7 +256,7 @@ def _around_asking(sentences: list[list[tuple[str, str]]]) -> list[list[str]]:
             elif (n, m) == place:
                 start = _asking_start(clause) or 0
                 if _speaks_of_asker(clause[:start], _PREAMBLE) and _own_words(clause[start:]) >= _QUESTION_WORDS_LEFT:
-                    clause = clause[start:]
+                    clause = clause[_after_asker(clause[:start]):]
             elif ((n, m) > place and _asking_start(written) is None
                   and ((len(WORD.findall(written)) <= _ASIDE_WORDS and _speaks_of_asker(written))
                        or _is_remark(sentences, place[0], n))):
@@ -262,6 +264,19 @@ def _around_asking(sentences: list[list[tuple[str, str]]]) -> list[list[str]]:
             kept.append(clause)
         result.append(kept)
     return result
+
+
+# Words before a question word name its subject when at least this many are neither common nor chat words.
+_SUBJECT_WORDS = 3
+
+
+def _after_asker(words: str) -> int:
+    """Where the words before a question word stop speaking of the asker: after the last word that does, when
+    what follows names the subject ("pls someone tell me | anarchists do not want to accept punishment for what
+    reason"), else at the question word ("I was talking with a friend and we couldn't agree on | where ...")."""
+    spoken = [found for found in _TOKEN.finditer(words) if normalize(found.group()) in _PREAMBLE | _CHAT_MARKERS]
+    rest = spoken[-1].end() if spoken else 0
+    return rest if _own_words(words[rest:]) >= _SUBJECT_WORDS else len(words)
 
 
 # An aside glued to the end of a question holds at most this many words that are neither common nor chat words.
@@ -345,6 +360,17 @@ def _where_asked(text: str) -> _Asked | None:
     return _Asked(sentences[asking], opens, _CLAUSE_REST.match(text, opens).end() if opens is not None else end,
                   [span for span in sentences[:asking] if not _names(text[span[0]:span[1]])],
                   [span for span in sentences[asking + 1:] if _says_aside(text[span[0]:span[1]])])
+
+
+def sentences_of_the_asker(text: str) -> list[tuple[int, int]]:
+    """The sentences of `text` besides the one that asks (`_where_asked`) that speak of the asker or of chatting
+    (a word of `_CONTEXT_MARKERS`), whether or not they name something: "brain is fried after a 12 hour shift so
+    bear with me.", "our group chat is split 50/50 on this one." (spans)."""
+    asked = _where_asked(text)
+    if asked is None:
+        return []
+    return [found.span() for found in _SENTENCE.finditer(text)
+            if found.span() != asked.sentence and any(w in _CONTEXT_MARKERS for w in _TOKEN.findall(normalize(found.group())))]
 
 
 def _clauses_before(text: str, asked: _Asked) -> list[tuple[int, int]]:

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from .about import answer_about, next_passage
+from .acronyms import asked_acronym
 from .analyzer import Analyzer
 from .bm25 import BM25Index, Vocabulary
 from .context import context_terms, ranking_scores, ranking_weights
@@ -182,10 +183,11 @@ class Library:
                           fact=asked.fact)
         if asked.kind != "passage":
             about = answer_about(self, question, asked, k, follow_up)
-            if about is not None and not _lacks_fact(about):
+            if about is not None and not _lacks_fact(about) and not _no_such_article(about):
                 return about
             if about is not None:
-                # "When was Thoreau's essay published?" of an article that gives no date: its passages may say.
+                # "When was Thoreau's essay published?" of an article that gives no date, or "Who published the
+                # State of the Planet report?" where no article is that report: its passages may say.
                 found = self.passage_answer(question, asked.search, k)
                 return about if found.no_answer else found
         if asked.leans and follow_up is not None and follow_up.article_id in self.articles:
@@ -208,13 +210,13 @@ class Library:
         # Every passage sharing a term with the question, even at a score <= 0: in a collection of one or
         # two passages rank-bm25 floors every idf below zero, and those passages are still the answer.
         ids, scores = (a.tolist() for a in self.index.top_k(terms, max(k, self.settings.rerank.depth)))
-        query = Question(terms, self._weights(terms))
+        query = Question(terms, self._weights(terms), asked_acronym(search))
         context = context_terms(self.analyzer, search) if self.settings.rerank.depth and ids else set()
         if context:
             # The context around the question counts for less in ranking (`context.py`); the order is by that
             # count from here on, and each hit keeps its exact score.
             share = self.settings.rerank.context
-            query = Question(terms, ranking_weights(query.weights, context, share))
+            query = Question(terms, ranking_weights(query.weights, context, share), query.acronym)
             keys = ranking_scores(self.index, terms, context, share, ids, scores)
             by_key = np.argsort(-keys, kind="stable").tolist()
             ids, scores, keys = [ids[n] for n in by_key], [scores[n] for n in by_key], keys[by_key].tolist()
@@ -365,6 +367,11 @@ class Library:
 
 # The most terms a subject that names an article by its rarest word may have (`Library.names`).
 NAMING_TERMS = 3
+
+
+def _no_such_article(answer: Answer) -> bool:
+    """An answer about one article, named by its subject, that no article is."""
+    return answer.kind == "article" and answer.article is None and bool(answer.subject)
 
 
 def _lacks_fact(answer: Answer) -> bool:

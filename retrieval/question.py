@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Question:
-    """A question's analyzed terms in order, and each distinct term's weight (rarer weighs more)."""
+    """A question's analyzed terms in order, each distinct term's weight (rarer weighs more), and the acronym it
+    asks the meaning of, if it asks one ("AFC" of "what does AFC stand for?": `acronyms.py`)."""
 
     terms: list[str]
     weights: dict[str, float]
+    acronym: str = ""
 
     def share(self, terms: Iterable[str]) -> float:
         """Share of the question's weight among `terms` (0 to 1)."""

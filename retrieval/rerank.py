@@ -32,6 +32,7 @@ from typing import Protocol
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from .acronyms import spells_out
 from .bm25 import BM25Index
 from .models import Passage
 from .question import Question
@@ -230,6 +231,10 @@ def rerank(library: Candidates, settings: RerankSettings, question: Question, pa
     if rarest is not None:
         _, holds = library.index.arrays.lookup(rarest, ids)
         order = _rare_word_kept_first(order, holds.tolist(), scores)
+    if question.acronym:
+        # "What does AFC stand for?" is answered where it is spelled out, which no share of its words tells.
+        spelled = [n for n in order if spells_out(question.acronym, library.passages[head[n]].text)]
+        order = spelled + [n for n in order if n not in spelled]
     return order + list(range(len(head), len(passages)))
 
 

@@ -20,6 +20,7 @@ from typing import Literal
 
 from .analyzer import normalize
 from . import article_questions
+from .acronyms import without_calling_it_an_acronym
 from .filler import strip_chat, without_speaker
 from .small_talk import small_talk
 
@@ -111,7 +112,7 @@ def understand(message: str, follow_up: FollowUp | None = None) -> Understood:
         return Understood("small_talk", talk, "")
     # The chat stripped from a reply may be what leans on the answer: "and when?", "ok but why?".
     leans = follow_up is not None and bool(_LEANS.search(plain) or _LEANS.search(_plain(message)))
-    return Understood("passage", "", without_speaker(question), leans=leans)
+    return Understood("passage", "", without_calling_it_an_acronym(without_speaker(question)), leans=leans)
 
 
 # "What is Nexus?", "who was Tancred", "what's a clade", "what do we know about Inspur?", "what does LEM stand

@@ -227,3 +227,16 @@ def test_an_article_without_authors_named_by_subject_falls_back_to_its_passages(
     ])])
     answer = library.answer("When was Tesla's essay published?")
     assert answer.kind == "passage" and "1900" in answer.hits[0].passage.text
+
+
+def test_a_report_no_article_is_but_a_passage_tells_of_is_answered_from_the_passages():
+    # "the Ocean Health report" names no article here; a passage says who published it.
+    texts = {"Fish": "The Ocean Health report was published by the Marine Trust in 2009 and warned of falling stocks.",
+             "Seas": "Fish stocks in the North Sea have fallen for a decade.",
+             "Boats": "Trawlers now sail further from port.", "Ports": "The harbour was rebuilt in 1990."}
+    library = Library([Article(id=title.lower(), title=title, source=f"{title}.md", paragraphs=[Paragraph(text=text)])
+                       for title, text in texts.items()])
+    answer = library.answer("Who published the Ocean Health report?")
+    assert answer.kind == "passage" and not answer.no_answer and "Marine Trust" in answer.hits[0].passage.text
+    # A subject neither an article nor a passage holds is still declined as a question about an article.
+    assert library.answer("who wrote the piece about volcanoes?").no_answer

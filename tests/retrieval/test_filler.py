@@ -47,6 +47,19 @@ def test_what_speaks_of_the_asker_around_the_question_is_dropped(message, questi
 
 
 @pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        ("pls someone tell me the ancient romans were afraid of invasion by what tribes no rush",
+         "the ancient romans were afraid of invasion by what tribes"),
+        ("i would like to know the decision tree is an example of what kind of model",
+         "would like to know the decision tree is an example of what kind of model"),
+    ],
+)
+def test_the_subject_named_before_a_question_word_is_kept_after_the_asker_is_dropped(message, question):
+    assert strip_chat(message) == question
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "How many teams has Manning played for that reached the Super Bowl, while he was on their team?",
@@ -150,6 +163,8 @@ def test_the_context_around_a_question_is_told_from_the_question(text, context):
     ("question", "searched"),
     [("what does the article say about Huawei?", "what does about Huawei?"),
      ("How many Grammy Awards does the text say Lady Gaga has won?", "How many Grammy Awards does Lady Gaga has won?"),
+     ("According to the article, who arrested Hamdok?", "who arrested Hamdok?"),
+     ("Who, according to the text, signed the deal?", "Who, signed the deal?"),
      ("what does the article say?", "what does the article say?"),  # nothing else to search: kept whole
      ("which article of the constitution says who may vote?", "which article of the constitution says who may vote?")],
 )

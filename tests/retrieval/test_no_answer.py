@@ -121,6 +121,20 @@ def test_a_sentence_of_context_before_a_question_is_not_held_against_its_answer(
     assert with_context.hits[0].passage == plain.hits[0].passage
 
 
+def test_a_sentence_of_the_askers_naming_things_the_hit_lacks_is_not_held_against_it(seed_library):
+    question = "who arrested Hamdok?"
+    hit = seed_library.passages.index(seed_library.answer(question).hits[0].passage)
+    for context in ("brain is fried after a 12 hour shift so bear with me.", "our group chat is split 50/50 on this."):
+        assert judged_search(seed_library, f"{context} {question}", hit) == question
+        assert not seed_library.answer(f"{context} {question}").no_answer
+
+
+def test_a_sentence_of_the_askers_that_the_hit_holds_is_judged_with_the_question(seed_library):
+    question = "I read that the army arrested Hamdok in Sudan. Who led it?"
+    hit = seed_library.passages.index(seed_library.answer(question).hits[0].passage)
+    assert judged_search(seed_library, question, hit) == question
+
+
 @pytest.mark.parametrize(("question", "name"), [
     ("What is Inspur?", "Inspur"), ("who is Inspur", "Inspur"), ("tell me about Inspur", "Inspur"),
     ("What is Kommersant?", "Kommersant"),  # in 2 of the seeds' 16 passages: few enough

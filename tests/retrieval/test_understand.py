@@ -38,6 +38,8 @@ def test_greetings_thanks_and_help_are_small_talk(message, fact):
         ("how many articles are there?", "articles", "catalogue", ""),
         ("what is in here?", "articles", "catalogue", ""), ("browse articles", "articles", "catalogue", ""),
         ("what kind of stuff do you have", "articles", "catalogue", ""),
+        ("how many articles mention Huawei?", "articles", "mentions", "Huawei"),
+        ("what do you have on Sudan?", "articles", "mentions", "Sudan"),
     ],
 )
 def test_questions_about_the_articles_are_told_apart(message, kind, fact, subject):
@@ -51,7 +53,8 @@ def test_questions_about_the_articles_are_told_apart(message, kind, fact, subjec
      "What was the treaty about?", "What is the capital of France?", "Who is the author's father?",
      "To which year is the earliest piece of English silver dated?", "Article 34 meant states could be responsible for what?",
      "Who handled the pre-game coverage on Westwood One?", "What did the study report about sleep?",
-     "thanks to whom did the treaty pass?"],
+     "thanks to whom did the treaty pass?", "How many acres does the park cover?",
+     "How many miles will the trail cover once completed?", "By 1544 what did Luther have to deal with?"],
 )
 def test_a_question_that_names_no_article_is_for_the_passages(question):
     assert understand(question).kind == "passage"
