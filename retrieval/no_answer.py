@@ -198,12 +198,12 @@ def answerable(vector: np.ndarray) -> float:
 
     A gradient-boosted tree ensemble (`no_answer_model.py`): every tree walks from its root, going left
     where the feature is at most the node's threshold, to a leaf; the leaves' values are summed onto
-    the bias and squashed by the logistic function. Features are compared as 32-bit floats, as
-    scikit-learn compared them when fitting, so the score is the fitted model's own.
+    the bias and squashed by the logistic function. Features are compared as 64-bit floats, as
+    scikit-learn compares them, so the score is the fitted model's own.
     """
     if _model.FEATURES != FEATURES:
         raise RuntimeError("no_answer_model.py was fitted on other features: run python -m benchmarks.no_answer_fit")
-    x = np.asarray(vector, dtype=np.float32).astype(np.float64)
+    x = np.asarray(vector, dtype=np.float64)
     at = _TREE_START  # every tree at its root, as positions in the flattened node arrays
     for _ in range(_model.DEPTH):
         go_left = x[_FEATURE[at]] <= _SPLIT[at]
