@@ -49,6 +49,8 @@ _OPENINGS = re.compile(
     r"|(?:does|do|did)\s+(?:anyone|anybody|someone|somebody|you|u|y'?all|any\s+of\s+you)"
     r"(?:\s+(?:here|happen\s+to))?\s+(?:know|remember|have\s+(?:any\s+)?(?:idea|info))(?:\s+(?:of|about))?\b"
     r"|(?:anyone|anybody|someone|somebody)\s+(?:know|knows|remember)s?\b"
+    r"|(?:anyone|anybody|someone|somebody|some1)(?:\s+(?:please|pls|plz|pl[sz]e))?\s+(?:tell|explain(?:\s+to)?|remind"
+    r"|show|help)(?:\s+me)?(?:\s+(?:with|about|out))?\b"
     r"|(?:has|have)\s+(?:anyone|anybody|someone|somebody|any\s+of\s+you)\s+(?:figured|found|worked)\s+out\b"
     r"|(?:can|could|would|will)\s+(?:anyone|anybody|someone|somebody|you|u|y'?all)"
     r"(?:\s+(?:please|pls|plz|kindly|maybe))?\s+(?:tell|explain(?:\s+to)?|remind|show|help)(?:\s+me)?"

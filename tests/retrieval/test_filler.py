@@ -21,6 +21,9 @@ from retrieval.filler import aside_tails, asked_clause, context_spans, set_aside
         ("does anyone know how long bashir was in power", "how long bashir was in power"),
         ("thanks in advance, what did putin sign?", "what did putin sign?"),
         ("hi all \U0001F44B who signed the agreement in 2013? thx", "who signed the agreement in 2013?"),
+        ("pls someone tell me hamdok was arrested by who", "hamdok was arrested by who"),
+        ("somebody help me out, who arrested hamdok", "who arrested hamdok"),
+        ("someone told me hamdok was arrested", "someone told me hamdok was arrested"),
     ],
 )
 def test_chat_around_a_question_is_stripped(message, question):
