@@ -4,7 +4,8 @@ Members of a chat server don't talk like a reading-comprehension set: they greet
 ("hey all, quick question, does anyone know who arrested Hamdok? thanks!"), type keywords, ask about the
 articles themselves ("who wrote the Sudan piece?", "which articles mention Huawei?"), reply to an answer
 ("go on", "who wrote it?") and say hi. `understand` tells these apart with rules over the message's
-wording; the chat around a question is stripped (`filler.py`) so that only its subject is searched.
+wording; chat spellings of common words are written out ("wut did u find abt ...", `texting.py`) and the chat
+around a question is stripped (`filler.py`) so that only its subject is searched.
 
 The rules look only at how a question is put (its frame), never at what it is about: the subject is left
 to BM25. Small talk is read in `small_talk.py`, questions about the articles by their cue words in
@@ -22,6 +23,7 @@ from .analyzer import normalize
 from . import article_questions
 from .acronyms import without_calling_it_an_acronym
 from .filler import strip_chat, without_speaker
+from .texting import written_out
 from .small_talk import small_talk
 
 Kind = Literal["passage", "article", "articles", "small_talk"]
@@ -93,6 +95,7 @@ def _plain(text: str) -> str:
 
 def understand(message: str, follow_up: FollowUp | None = None) -> Understood:
     """What `message` asks for. `follow_up` is the answer it replies to, if it replies to one."""
+    message = written_out(message)
     talk = small_talk(message)
     question = strip_chat(message)
     if talk is not None and not question:
@@ -148,5 +151,6 @@ _QUESTION_WORDS = re.compile(
 def looks_like_question(text: str) -> bool:
     """Whether a chat line reads as a question (ends with "?" or opens with a question word), once the chat
     around it is stripped: where every line is read (answer channels), only these get an answer."""
+    text = written_out(text)
     text = strip_chat(text) or text.strip()
     return text.endswith("?") or bool(_QUESTION_WORDS.match(text))
