@@ -98,7 +98,13 @@ _CATALOGUE = re.compile(
     r"|archive"
     r"|database|catalog(?:ue)?|index|indexed|news|everything|available|table\s+of\s+contents|in\s+stock|stuff|browse"
     r"|what\s+do\s+(?:you|u)\s+(?:have|know)|what\s+(?:have\s+you|you|u)\s+(?:have\s+)?got|(?:you|u)\s+have\s+got"
-    r"|what\s+(?:can|could)\s+i\s+read|in\s+here|what'?s\s+new|what\s+is\s+new|list)\b")
+    r"|what\s+(?:can|could)\s+i\s+read|in\s+here|what'?s\s+new|what\s+is\s+new|list|(?:there|here)\s+to\s+read)\b")
+# The whole question asks what the collection holds, in words that would otherwise read as its subject ("ask",
+# "trained", "offer"): "what can I ask about?", "what are you trained on?", "what's on offer?", "what do you cover?"
+_WHOLE_CATALOGUE = re.compile(
+    r"^(?:what|which\s+(?:things|topics|subjects))\s+(?:can|could|should|may)\s+i\s+ask(?:\s+(?:you|u))?"
+    r"\s+(?:about|on)$|^what\s+(?:are|were)\s+(?:you|u)\s+(?:trained|built|based)\s+on$"
+    r"|^what(?:'?s|\s+is)\s+on\s+offer$|^what\s+(?:do|can)\s+(?:you|u)\s+(?:cover|talk\s+about)$")
 
 # "that thing about X", "the Sudan one", "this one": an article without an article word.
 _ARTICLE_LIKE = re.compile(r"\b(?:that|this)\s+(?:[\w'-]+\s+){0,4}?thing\b"
@@ -176,6 +182,8 @@ def read(plain: str, typed: str, replying: bool) -> tuple[str, str, str, str] | 
     replied = replying and (not subject or bool(_PRONOUN.search(plain)) and len(subject.split()) <= 1)
     # "who wrote it?" with no answer replied to still asks about an article: the library asks which one.
     replied = replied or not subject and bool(_PRONOUN.search(plain))
+    if not replying and _WHOLE_CATALOGUE.match(plain):
+        return "articles", "catalogue", "", ""
     if not subject and not replying and _CATALOGUE.search(plain) and re.search(r"\b(?:articles|pieces|stories|posts)\b",
                                                                               plain):
         return "articles", "catalogue", "", ""

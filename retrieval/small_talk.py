@@ -41,7 +41,7 @@ _ABOUT_THE_BOT = re.compile(
     r"|\b(?:how|what)\s+(?:do|should|can)\s+i\s+(?:ask|phrase|search|use|start|get\s+started|talk|type|say|write)"
     r"|^how\s+to\s+(?:use|ask|talk|start)|^how\s+work\b")
 _BOT_ASKING = re.compile(
-    r"^(?:what|what's|whats|how|who|which|any|anything|are\s+there|can|could|help|explain|tell|need|i'?m\s+new"
+    r"^(?:what|what's|whats|how|who|which|any|anything|are\s+there|are\s+(?:you|u)|can|could|help|explain|tell|need|i'?m\s+new"
     r"|im\s+new)\b")
 # Words that may come in a question about the bot without naming a subject of the articles.
 _ABOUT_THE_BOT_WORDS = frozenset(
@@ -49,7 +49,8 @@ _ABOUT_THE_BOT_WORDS = frozenset(
     "thing work works working use using used for able to capable of purpose features feature questions question "
     "ask asking kind sort type do get an answer answers i me type phrase search with started start "
     "talk any tips explain lol please pls plz need new i'm im there commands command anything know before "
-    "help a should on it what's whats something purpose say write your made built created developed out here"
+    "help a should on it what's whats something purpose say write your made built created developed out here "
+    "human real ai robot person alive"
     .split())
 _WORD = re.compile(r"o/|[a-z0-9']+")
 # Greetings of more than one word, read as one greeting word.

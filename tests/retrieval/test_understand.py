@@ -16,7 +16,8 @@ REPLY = FollowUp("some-article", 2)
      # Read by their words, not whole phrases.
      ("thanks a ton mate", "thanks"), ("good bot", "thanks"), ("wow that was quick, thanks!", "thanks"),
      ("o/", "greeting"), ("hello, is this thing on?", "greeting"), ("good day everyone", "greeting"),
-     ("what kind of questions can I ask?", "help"), ("how does this bot work", "help"), ("commands?", "help")],
+     ("what kind of questions can I ask?", "help"), ("how does this bot work", "help"), ("commands?", "help"),
+     ("are you a bot?", "help"), ("what can i ask you", "help")],
 )
 def test_greetings_thanks_and_help_are_small_talk(message, fact):
     asked = understand(message)
@@ -39,6 +40,8 @@ def test_greetings_thanks_and_help_are_small_talk(message, fact):
         ("what is in here?", "articles", "catalogue", ""), ("browse articles", "articles", "catalogue", ""),
         ("what kind of stuff do you have", "articles", "catalogue", ""),
         ("how many articles mention Huawei?", "articles", "mentions", "Huawei"),
+        ("what can I ask about?", "articles", "catalogue", ""), ("what are you trained on", "articles", "catalogue", ""),
+        ("whats on offer", "articles", "catalogue", ""), ("what do you cover?", "articles", "catalogue", ""),
         ("what do you have on Sudan?", "articles", "mentions", "Sudan"),
     ],
 )
@@ -54,7 +57,8 @@ def test_questions_about_the_articles_are_told_apart(message, kind, fact, subjec
      "To which year is the earliest piece of English silver dated?", "Article 34 meant states could be responsible for what?",
      "Who handled the pre-game coverage on Westwood One?", "What did the study report about sleep?",
      "thanks to whom did the treaty pass?", "How many acres does the park cover?",
-     "How many miles will the trail cover once completed?", "By 1544 what did Luther have to deal with?"],
+     "How many miles will the trail cover once completed?", "By 1544 what did Luther have to deal with?",
+     "What's on offer at the market?", "what is the dam built on", "what did the treaty cover", "are you sure?"],
 )
 def test_a_question_that_names_no_article_is_for_the_passages(question):
     assert understand(question).kind == "passage"
