@@ -67,7 +67,7 @@ _LINK = re.compile(
     rf"|\bwhere\b.*\b{_ARTICLE_NOUN}\b|\b{_ARTICLE_NOUN}\b.*\bwhere$"
     r"|\bwhere'?d\s+(?:you|u)\s+get|^where'?s\s+(?:the|this|that|it)\b")
 _ABOUT = re.compile(
-    r"\b(?:summary|summari[sz]e|summed|sum\s+up|recap|gist|tl;?\s?dr|too\s+long|overview|takeaways?|thesis|angle"
+    r"\b(?:summary|summari[sz]e|summed|sum\s+(?:(?:it|this|that)\s+)?up|recap|gist|tl;?\s?dr|too\s+long|overview|takeaways?|thesis|angle"
     r"|main\s+(?:point|argument|idea|message)|point|argue|argues|argument|nutshell|describe|explain|break\s+down"
     r"|short\s+version|trying\s+to\s+say|saying|discussed|main\s+idea)\b|\babout(?:\s+(?:actually|mostly|really"
     r"|exactly|in\s+a\s+nutshell|briefly))?$|^what\s+does\s+.+\bsay$")

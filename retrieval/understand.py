@@ -69,10 +69,13 @@ _MORE_WORDS = frozenset(
     """and ok okay so then please pls plz can could you u me us give tell show say says said read reading keep
     going go goes on onn onnn onnnn ahead continue carry more next rest what whats what's happens happened happen
     comes came after that this it of the article piece story part paragraph section bit does did is else
-    anything elaborate don't dont stop there coming with in then one""".split())
+    anything elaborate don't dont stop there coming with in then one passage paragraphs moar expand detail details
+    further info context any another follows following about""".split())
 _GOES_ON = re.compile(r"\b(?:more|next|continue|rest|go(?:es)?\s+on+|read(?:ing)?\s+on|keep\s+(?:reading|going|it\s+coming)"
                       r"|carry\s+on|elaborate|what\s+else|anything\s+else|(?:then|and)\s+what|what\s+happen(?:s|ed)?"
-                      r"\s+(?:after|then)|and\s+then|comes\s+after|don'?t\s+stop|go\s+ahead)\b|^and$")
+                      r"\s+(?:after|then)|and\s+then|comes\s+after|don'?t\s+stop|go\s+ahead|moar|expand|further"
+                      r"|(?:what'?s|what\s+is|what\s+comes)\s+after|after\s+that$|what\s+follows|following"
+                      r"|another\s+(?:passage|paragraph|part|bit|one))\b|\band$")
 
 
 def _goes_on(plain: str) -> bool:

@@ -69,7 +69,9 @@ def test_a_question_that_names_no_article_is_for_the_passages(question):
     [("who's the author?", "authors"), ("who wrote it?", "authors"), ("when was it published?", "date"),
      ("link?", "link"), ("link please", "link"), ("go on", "more"), ("tell me more", "more"), ("what else?", "more"),
      ("and?", "more"), ("next one", "more"), ("who's this by", "authors"), ("source?", "link"),
-     ("and when was this?", "date"), ("when did that happen?", "date")],
+     ("and when was this?", "date"), ("when did that happen?", "date"), ("more details", "more"),
+     ("and after that?", "more"), ("further", "more"), ("tell me more about that", "more"), ("ok and?", "more"),
+     ("another passage", "more"), ("sum it up", "about")],
 )
 def test_replies_to_an_answer_ask_about_its_article(reply, fact):
     asked = understand(reply, REPLY)
