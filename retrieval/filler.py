@@ -56,7 +56,7 @@ _OPENINGS = re.compile(
     r"(?:\s+(?:please|pls|plz|kindly|maybe))?\s+(?:tell|explain(?:\s+to)?|remind|show|help)(?:\s+me)?"
     r"(?:\s+(?:with|about|out))?\b"
     r"|(?:please|pls|plz|kindly)(?:\s+(?:tell|explain(?:\s+to)?|remind|show)(?:\s+me)?)?\b"
-    r"|(?:tell|explain\s+to|remind|show)\s+me\b"
+    r"|(?:tell|explain\s+to|remind|show|teach)\s+me\b"
     r"|(?:is|was)\s+it\s+(?:true|right|correct)\s+(?:that\b)?"
     r"|(?:any\s+)?idea\s+(?:if|whether)\b|(?:any|no)\s+idea\b"
     r"|(?:genuinely|really|honestly|just|kinda|kind\s+of)\s+(?:curious|wondering|confused)(?:\s+about)?\b"

@@ -33,15 +33,16 @@ _AROUND = frozenset(
     "one thing on how doing going things today tonight whats what's up new oh ok okay okey alright right yes "
     "yeah yep yup lol haha hehe :) ! and for with of kind sweet big huge".split())
 _HELP_WORDS = frozenset("help helps halp commands command usage instructions guide tutorial manual docs faq "
-                        "features tips".split())
+                        "features tips example examples syntax rules guidelines sos".split())
 # About the bot: "what are you for?", "how does this bot work", "what kind of questions can i ask".
 _ABOUT_THE_BOT = re.compile(
     r"\b(?:you|u|your|yourself|this\s+bot|the\s+bot|this\s+thing|this)\b"
     r"|\b(?:what|which)\s+(?:kind\s+of\s+|sort\s+of\s+|type\s+of\s+)?questions?\b"
-    r"|\b(?:how|what)\s+(?:do|should|can)\s+i\s+(?:ask|phrase|search|use|start|get\s+started|talk|type|say|write)"
-    r"|^how\s+to\s+(?:use|ask|talk|start)|^how\s+work\b")
+    r"|\b(?:how|what)\s+(?:do|should|can|am)\s+i(?:\s+supposed\s+to)?\s+(?:ask|phrase|search|use|start|begin"
+    r"|get\s+started|get\s+(?:an?\s+)?answers?|talk|type|say|write|do)"
+    r"|^where\s+(?:do|should|can)\s+i\s+(?:start|begin)|^how\s+to\s+(?:use|ask|talk|start)|^how\s+work\b")
 _BOT_ASKING = re.compile(
-    r"^(?:what|what's|whats|how|who|which|any|anything|are\s+there|are\s+(?:you|u)|can|could|help|explain|tell|need|i'?m\s+new"
+    r"^(?:what|what's|whats|how|who|which|where|any|anything|are\s+there|are\s+(?:you|u)|can|could|help|explain|tell|need|i'?m\s+new"
     r"|im\s+new)\b")
 # Words that may come in a question about the bot without naming a subject of the articles.
 _ABOUT_THE_BOT_WORDS = frozenset(
@@ -50,7 +51,8 @@ _ABOUT_THE_BOT_WORDS = frozenset(
     "ask asking kind sort type do get an answer answers i me type phrase search with started start "
     "talk any tips explain lol please pls plz need new i'm im there commands command anything know before "
     "help a should on it what's whats something purpose say write your made built created developed out here "
-    "human real ai robot person alive"
+    "human real ai robot person alive does exactly function deal get answers supposed begin where one used be "
+    "give am"
     .split())
 _WORD = re.compile(r"o/|[a-z0-9']+")
 # Greetings of more than one word, read as one greeting word.

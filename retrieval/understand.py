@@ -75,7 +75,7 @@ _GOES_ON = re.compile(r"\b(?:more|next|continue|rest|go(?:es)?\s+on+|read(?:ing)
                       r"|carry\s+on|elaborate|what\s+else|anything\s+else|(?:then|and)\s+what|what\s+happen(?:s|ed)?"
                       r"\s+(?:after|then)|and\s+then|comes\s+after|don'?t\s+stop|go\s+ahead|moar|expand|further"
                       r"|(?:what'?s|what\s+is|what\s+comes)\s+after|after\s+that$|what\s+follows|following"
-                      r"|another\s+(?:passage|paragraph|part|bit|one))\b|\band$")
+                      r"|another\s+(?:passage|paragraph|part|bit|one))\b|^(?:(?:ok|okay|so|well)\s+)?and$")
 
 
 def _goes_on(plain: str) -> bool:
@@ -101,6 +101,8 @@ def understand(message: str, follow_up: FollowUp | None = None) -> Understood:
     message = written_out(message)
     talk = small_talk(message)
     question = strip_chat(message)
+    if talk is None and question != message.strip() and small_talk(question) == "help":
+        talk = "help"  # "um, how do I use this?", "hello bot, what can you do?"
     if talk is not None and not question:
         return Understood("small_talk", talk, "")
     if not question:

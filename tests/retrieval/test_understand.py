@@ -17,7 +17,9 @@ REPLY = FollowUp("some-article", 2)
      ("thanks a ton mate", "thanks"), ("good bot", "thanks"), ("wow that was quick, thanks!", "thanks"),
      ("o/", "greeting"), ("hello, is this thing on?", "greeting"), ("good day everyone", "greeting"),
      ("what kind of questions can I ask?", "help"), ("how does this bot work", "help"), ("commands?", "help"),
-     ("are you a bot?", "help"), ("what can i ask you", "help")],
+     ("are you a bot?", "help"), ("what can i ask you", "help"), ("um how do I use this", "help"),
+     ("hello bot, what can you do?", "help"), ("where do I start", "help"), ("any examples?", "help"),
+     ("what am I supposed to ask", "help"), ("what does this bot do exactly?", "help")],
 )
 def test_greetings_thanks_and_help_are_small_talk(message, fact):
     asked = understand(message)
@@ -58,7 +60,8 @@ def test_questions_about_the_articles_are_told_apart(message, kind, fact, subjec
      "Who handled the pre-game coverage on Westwood One?", "What did the study report about sleep?",
      "thanks to whom did the treaty pass?", "How many acres does the park cover?",
      "How many miles will the trail cover once completed?", "By 1544 what did Luther have to deal with?",
-     "What's on offer at the market?", "what is the dam built on", "what did the treaty cover", "are you sure?"],
+     "What's on offer at the market?", "what is the dam built on", "what did the treaty cover", "are you sure?",
+     "what are the rules of cricket", "give me an example of a treaty", "what do I do if the deal fails"],
 )
 def test_a_question_that_names_no_article_is_for_the_passages(question):
     assert understand(question).kind == "passage"
