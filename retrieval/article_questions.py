@@ -69,8 +69,11 @@ _LINK = re.compile(
 _ABOUT = re.compile(
     r"\b(?:summary|summari[sz]e|summed|sum\s+(?:(?:it|this|that)\s+)?up|recap|gist|tl;?\s?dr|too\s+long|overview|takeaways?|thesis|angle"
     r"|main\s+(?:point|argument|idea|message)|point|argue|argues|argument|nutshell|describe|explain|break\s+down"
-    r"|short\s+version|trying\s+to\s+say|saying|discussed|main\s+idea)\b|\babout(?:\s+(?:actually|mostly|really"
-    r"|exactly|in\s+a\s+nutshell|briefly))?$|^what\s+does\s+.+\bsay$")
+    r"|short\s+version|trying\s+to\s+say|saying|discussed|main\s+idea|brief\s+me|in\s+(?:short|brief))\b"
+    r"|\babout(?:\s+(?:actually|mostly|really|exactly|in\s+a\s+nutshell|briefly))?$|^what\s+does\s+.+\bsay$"
+    # "what does the article about Sudan cover?", "what's in the Sudan piece?", "(tell me) about the Sudan article"
+    r"|^what\s+(?:does|do|did)\s+.+\b(?:cover|discuss|deal\s+with|talk\s+about)$|^what(?:'s|\s+is)\s+in\s+(?:the|this|that)\b"
+    r"|^about\s+(?:the|this|that)\s+(?:[\w'-]+\s+){0,4}?(?:article|piece|story|post|report|op-?ed|essay|write-?up)$")
 _MENTIONS = re.compile(
     r"\b(?:mention|mentions|mentioned|mentioning|cover|covers|covered|covering|coverage|discuss|discusses"
     r"|discussing|reference|references|referencing|talks?\s+about|talking\s+about|deals?\s+with|dealing\s+with"
@@ -197,6 +200,8 @@ def read(plain: str, typed: str, replying: bool) -> tuple[str, str, str, str] | 
         if fact == "link" and _MENTIONS.search(plain) and not re.search(r"\b(?:links?|urls?|sources?)\b", plain):
             continue  # "where is X mentioned?"
         if cue.search(plain):
+            if fact == "about" and _ASKS_FOR_A_THING.search(plain):
+                continue  # "what era did Tesla's article talk about?" asks for an era
             if refers and subject and _MENTIONS.search(plain) and fact == "about" and _plural(plain):
                 break  # "what articles discuss X" lists them
             return "article", fact, "" if replied and not refers else subject, ""
@@ -218,6 +223,9 @@ def _asks_for_mentions(plain: str, refers: bool) -> bool:
     return bool(_MENTIONS.search(plain) or _SOMETHING_ON.search(plain)) and (refers or _asks_for_any(plain))
 
 
+# "what era did ...", "which year was ...": a question word asking for a kind of thing, then its verb.
+_ASKS_FOR_A_THING = re.compile(
+    rf"\b(?:what|which)\s+(?!{_ARTICLE_NOUN}\b)\w+\s+(?:did|does|do|is|was|were|are|has|have|had)\b")
 _WRAPS_A_QUESTION = re.compile(
     r"\b(?:about|on|regarding|concerning|of|for|mention(?:s|ing)?|covers?|covering)\s+(?:who|whom|whose|what|when|where"
     r"|why|how|which|is|are|was|were|did|does|do|can|could|has|have|had)\b")
@@ -266,7 +274,10 @@ def _reads_as_a_name(subject: str, typed: str) -> bool:
 
 
 def _plural(plain: str) -> bool:
-    return bool(re.search(r"\b(?:articles|pieces|stories|posts|reports|any|which|what)\b", plain))
+    """Whether the question asks for articles, not about one: "what articles discuss X", "which piece covers X",
+    "any stories on X", but not "what is the Sudan article talking about"."""
+    return bool(re.search(rf"\b(?:articles|pieces|stories|posts|reports|any)\b|\b(?:which|what)\s+(?:[\w'-]+\s+)?"
+                          rf"{_ARTICLE_NOUN}\b|^which\b", plain))
 
 
 def _asks_for_any(plain: str) -> bool:

@@ -33,6 +33,12 @@ def test_greetings_thanks_and_help_are_small_talk(message, fact):
         ("Hello there! Who wrote the Sudan article?", "article", "authors", "Sudan"),
         ("When was the story about Huawei published?", "article", "date", "Huawei"),
         ("What is the cyber security article about?", "article", "about", "cyber security"),
+        ("what is the sudan article talking about", "article", "about", "sudan"),
+        ("brief me on the Sudan article", "article", "about", "Sudan"),
+        ("tell me about the Sudan article", "article", "about", "Sudan"),
+        ("what does the article about Sudan cover?", "article", "about", "Sudan"),
+        ("what's in the Sudan piece?", "article", "about", "Sudan"),
+        ("which piece covers Huawei?", "articles", "mentions", "Huawei"),
         ("What has Elena Chernenko written?", "articles", "by_author", "Elena Chernenko"),
         ("articles by Nesrine Malik", "articles", "by_author", "Nesrine Malik"),
         ("Which articles mention Huawei?", "articles", "mentions", "Huawei"),
@@ -61,7 +67,8 @@ def test_questions_about_the_articles_are_told_apart(message, kind, fact, subjec
      "thanks to whom did the treaty pass?", "How many acres does the park cover?",
      "How many miles will the trail cover once completed?", "By 1544 what did Luther have to deal with?",
      "What's on offer at the market?", "what is the dam built on", "what did the treaty cover", "are you sure?",
-     "what are the rules of cricket", "give me an example of a treaty", "what do I do if the deal fails"],
+     "what are the rules of cricket", "give me an example of a treaty", "what do I do if the deal fails",
+     "The issues of what era did Tesla's article talk about?"],
 )
 def test_a_question_that_names_no_article_is_for_the_passages(question):
     assert understand(question).kind == "passage"
