@@ -281,8 +281,11 @@ def _after_asker(words: str) -> int:
     return rest if _own_words(words[rest:]) >= _SUBJECT_WORDS else len(words)
 
 
-# An aside glued to the end of a question holds at most this many words that are neither common nor chat words.
+# An aside glued to the end of a question holds at most this many words that are neither common nor chat words;
+# more when it opens with the asker ("... i keep forgetting this every single time", "... my whole group chat is
+# arguing about it"): a question goes on about its subject, not about the one asking it.
 _TAIL_OWN_WORDS = 2
+_ASKER_TAIL_OWN_WORDS = 4
 # A sentence: up to a run of ?, ! or . that ends the text or is followed by a space, or up to a line break.
 _SENTENCE = re.compile(r"(?:[^?!.\n]|[?!.]+(?=[^\s?!.]))+[?!.]*")
 _CLAUSE = re.compile(r"[^,;:]+[,;:]*")
@@ -408,8 +411,8 @@ def aside_tails(text: str) -> list[int]:
         tail, words = text[token.start():], _TOKEN.findall(normalize(text[token.start():]))
         # Mid-message, a capitalized first word names something too ("... someone in Paris told me").
         names = _names(tail) or (tail[0].isupper() and token.group().casefold() not in _ASKER)
-        if (_own_words(text[:token.start()]) >= _QUESTION_WORDS_LEFT and not names
-                and _own_words(tail) <= _TAIL_OWN_WORDS
+        own = _ASKER_TAIL_OWN_WORDS if words[0] in _ASKER else _TAIL_OWN_WORDS
+        if (_own_words(text[:token.start()]) >= _QUESTION_WORDS_LEFT and not names and _own_words(tail) <= own
                 and (any(w in _CHAT_MARKERS for w in words) or all(w in ENGLISH or w in _CHAT_WORDS for w in words))):
             starts.append(token.start())
     return starts

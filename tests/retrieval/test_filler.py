@@ -117,7 +117,10 @@ def test_the_asked_clause_runs_from_the_question_word_to_its_clause_end(text, cl
      ("What is the capital of Peru", []),
      # A run naming something is never an aside, nor one leaving less than a question.
      ("who won the cup someone in Paris told me", ["told me", "me"]),
-     ("who is driving me nuts", [])],
+     ("who is driving me nuts", []),
+     # Opening with the asker, a longer run: "i keep forgetting this every single time".
+     ("when was the treaty signed i keep forgetting this every single time",
+      ["i keep forgetting this every single time"])],
 )
 def test_an_aside_glued_to_the_end_of_a_question_is_offered_longest_first(text, tails):
     assert [text[start:] for start in aside_tails(text)] == tails

@@ -106,6 +106,14 @@ def test_an_aside_glued_to_a_question_is_not_held_against_its_answer(seed_librar
     assert judged_search(seed_library, "who arrested Hamdok is driving me nuts", hit) == "who arrested Hamdok"
 
 
+def test_a_longer_aside_about_the_asker_glued_to_a_question_is_not_held_against_its_answer(seed_library):
+    question = "when was bashir removed from power i keep forgetting this every single time"
+    glued = seed_library.answer(question)
+    assert not glued.no_answer
+    hit = seed_library.passages.index(glued.hits[0].passage)
+    assert judged_search(seed_library, question, hit) == "when was bashir removed from power"
+
+
 def test_words_at_the_end_that_the_hit_holds_stay_part_of_the_question(seed_library):
     question = "what happened to Hamdok someone said he was arrested"
     hit = seed_library.passages.index(seed_library.answer(question).hits[0].passage)
