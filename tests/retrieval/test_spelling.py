@@ -34,6 +34,13 @@ def test_only_unknown_words_of_five_letters_or_more_with_a_known_neighbour_chang
     assert spell("") == ""
 
 
+@pytest.mark.parametrize("question", ["Who is the mayor of Moscow?", "Who has a contact at Huawei?",
+                                      "Which county is Khartoum in?", "Who was the winner?"])
+def test_a_common_english_word_the_collection_lacks_is_meant_as_typed(seed_library, question):
+    # The seeds hold "major", "contract", "country" and "winter", one letter off each.
+    assert seed_library.spelled(question) == question
+
+
 def test_a_name_with_letters_beyond_ascii_is_found_as_written():
     library = Library([Article(id=f"a{i}", title="", source="x", paragraphs=[Paragraph(text=t)]) for i, t in enumerate((
         "Gospić is a town in the Lika region of Croatia.", "Zagreb is the capital of Croatia.",
