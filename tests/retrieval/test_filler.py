@@ -24,6 +24,9 @@ from retrieval.filler import aside_tails, asked_clause, context_spans, set_aside
         ("pls someone tell me hamdok was arrested by who", "hamdok was arrested by who"),
         ("somebody help me out, who arrested hamdok", "who arrested hamdok"),
         ("someone told me hamdok was arrested", "someone told me hamdok was arrested"),
+        ("idk who else to ask so when did bashir take power?", "when did bashir take power?"),
+        ("not sure where else to ask this, but who arrested hamdok?", "who arrested hamdok?"),
+        ("not sure if this is the right channel but who arrested hamdok", "who arrested hamdok"),
     ],
 )
 def test_chat_around_a_question_is_stripped(message, question):
