@@ -18,11 +18,12 @@ SmallTalk = Literal["greeting", "thanks", "help"]
 
 _GREETING = frozenset(
     "hi hii hiii hey heya heyy heyyy hiya hello helo hallo hullo howdy yo oi greetings sup wassup gm morning evening "
-    "afternoon hola salut bonjour ciao namaste aloha o/ wave".split())
+    "afternoon hola salut bonjour ciao namaste aloha o/ wave g'day gday ello".split())
 _THANKS = frozenset(
     "thanks thank thanx thx ty tysm tyvm ta cheers appreciated appreciate appreciation grateful kudos legend hero "
     "great awesome perfect nice cool brilliant amazing excellent wonderful fantastic superb sweet neat lovely love "
-    "helpful helps helped useful gj wow wicked dope fire goat goated best".split())
+    "helpful helps helped useful gj wow wicked dope fire goat goated best lifesaver danke merci gracias grazie "
+    "obrigado arigato".split())
 # Said around a greeting or thanks, asking nothing: "hey everyone, anyone home?", "you're the best, cheers".
 _AROUND = frozenset(
     "a an the so much very many lots lot ton tons bunch again too really truly as always indeed just "
@@ -31,7 +32,7 @@ _AROUND = frozenset(
     "there here home mate man dude bro buddy pal bot sir madam mister boss chief good day nice to meet "
     "well done job answer answers reply info information help quick fast exactly what needed wanted "
     "one thing on how doing going things today tonight whats what's up new oh ok okay okey alright right yes "
-    "yeah yep yup lol haha hehe :) ! and for with of kind sweet big huge".split())
+    "yeah yep yup lol haha hehe :) ! and for with of kind sweet big huge ah rock rocks partner around working".split())
 _HELP_WORDS = frozenset("help helps halp commands command usage instructions guide tutorial manual docs faq "
                         "features tips example examples syntax rules guidelines sos".split())
 # About the bot: "what are you for?", "how does this bot work", "what kind of questions can i ask".
@@ -59,11 +60,13 @@ _WORD = re.compile(r"o/|[a-z0-9']+")
 _GREETING_PHRASES = re.compile(
     r"\b(?:what'?s\s+(?:up|good)|how\s+(?:are|r)\s+(?:you|u|ya|things)(?:\s+(?:doing|today))?"
     r"|how'?s\s+it\s+going|how\s+is\s+it\s+going|nice\s+to\s+meet\s+(?:you|u)|is\s+(?:this|it)\s+(?:thing\s+)?on"
-    r"|good\s+(?:day|morning|afternoon|evening|night))\b")
+    r"|good\s+(?:day|morning|afternoon|evening|night)|long\s+time\s+no\s+see)\b")
 # Praise of more than one word, read as thanks: "good bot", "well done", "exactly what I needed".
 _PRAISE_PHRASES = re.compile(
     r"\b(?:good\s+(?:bot|job|work|answer|stuff|one)|well\s+done|nice\s+(?:one|job|work)"
-    r"|(?:exactly|just)\s+what\s+i\s+(?:needed|wanted|was\s+looking\s+for))\b")
+    r"|(?:exactly|just)\s+what\s+i\s+(?:needed|wanted|was\s+looking\s+for)"
+    # Acknowledgments: "got it", "makes sense", "gotcha" (answered as thanks are).
+    r"|got\s+it|gotcha|(?<!what\s)(?:that\s+)?makes\s+sense|understood|i\s+see)\b")
 
 
 def small_talk(text: str) -> SmallTalk | None:

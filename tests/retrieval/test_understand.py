@@ -19,7 +19,9 @@ REPLY = FollowUp("some-article", 2)
      ("what kind of questions can I ask?", "help"), ("how does this bot work", "help"), ("commands?", "help"),
      ("are you a bot?", "help"), ("what can i ask you", "help"), ("um how do I use this", "help"),
      ("hello bot, what can you do?", "help"), ("where do I start", "help"), ("any examples?", "help"),
-     ("what am I supposed to ask", "help"), ("what does this bot do exactly?", "help")],
+     ("what am I supposed to ask", "help"), ("what does this bot do exactly?", "help"),
+     ("got it thanks", "thanks"), ("makes sense", "thanks"), ("you're a lifesaver", "thanks"), ("merci", "thanks"),
+     ("hey, anyone around?", "greeting"), ("g'day", "greeting"), ("long time no see", "greeting")],
 )
 def test_greetings_thanks_and_help_are_small_talk(message, fact):
     asked = understand(message)
@@ -68,7 +70,8 @@ def test_questions_about_the_articles_are_told_apart(message, kind, fact, subjec
      "How many miles will the trail cover once completed?", "By 1544 what did Luther have to deal with?",
      "What's on offer at the market?", "what is the dam built on", "what did the treaty cover", "are you sure?",
      "what are the rules of cricket", "give me an example of a treaty", "what do I do if the deal fails",
-     "The issues of what era did Tesla's article talk about?"],
+     "The issues of what era did Tesla's article talk about?", "what makes sense here",
+     "I see Huawei mentioned, who is Inspur?"],
 )
 def test_a_question_that_names_no_article_is_for_the_passages(question):
     assert understand(question).kind == "passage"
