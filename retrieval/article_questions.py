@@ -93,7 +93,7 @@ _SOMETHING_ON = re.compile(
 _AFTER_NAME = re.compile(
     r"^(?:'s\s+(?:\w+\s+)?(?:articles|pieces|stories|posts|work|byline|piece|stuff|writing)|\s+(?:has\s+|have\s+|had\s+"
     r"|'s\s+|is\s+)?(?:(?:got\s+)?(?:any\s+)?(?:other|more)\s+|any\s+)?"
-    r"(?:written|wrote|write|writes|published|reported|covered|authored|an?\s+author|articles|pieces"
+    r"(?:written|wrote|write|writes|publish|publishes|published|reported|covered|authored|contributed|an?\s+author|articles|pieces"
     r"|stories|posts|byline)\b)")
 _BEFORE_NAME = re.compile(r"\b(?:by|from)\s+$")
 _CATALOGUE = re.compile(
