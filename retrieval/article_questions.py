@@ -129,7 +129,7 @@ _FRAME = ENGLISH | frozenset(
     say says said discussed trying message article articles piece pieces story stories post posts report reports
     op-ed op-eds oped essay essays column columns write-up writeup write-ups coverage reporting author authors
     writer writers byline bylines journalist journalists reporter reporters columnist correspondent credited
-    credit wrote write writes written writing penned authored behind responsible date dated dates timestamp
+    credit wrote write writes written writing penned authored contributed contribute behind responsible date dated dates timestamp
     published publish publication pub posted released release come came run ran dropped go went put old new
     recent ago year month day week link links url urls source sources outlet site website magazine newspaper
     paper citation cite mention mentions mentioned mentioning cover covers covered covering discuss discusses

@@ -44,6 +44,7 @@ def test_greetings_thanks_and_help_are_small_talk(message, fact):
         ("What has Elena Chernenko written?", "articles", "by_author", "Elena Chernenko"),
         ("articles by Nesrine Malik", "articles", "by_author", "Nesrine Malik"),
         ("what did Chernenko publish?", "articles", "by_author", "Chernenko"),
+        ("what articles has Safronov contributed to", "articles", "by_author", "Safronov"),
         ("Which articles mention Huawei?", "articles", "mentions", "Huawei"),
         ("any articles about Sudan?", "articles", "mentions", "Sudan"),
         ("What articles do you have?", "articles", "catalogue", ""),
