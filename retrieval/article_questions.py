@@ -56,8 +56,9 @@ _DATE = re.compile(
     r"\b(?:date|dated|dates|timestamp|published|publish|publication\s+date|pub\s+date|posted|released|release\s+date"
     r"|come\s+out|came\s+out|go\s+(?:up|out)|went\s+(?:up|out)|put\s+out|run|ran|drop|dropped|recent|recently"
     r"|how\s+(?:old|new|recent|long\s+ago)|how\s+old'?s|old\b.*\bnew|new\b.*\bold|old\s+news|up\s+to\s+date"
-    r"|(?:what|which)\s+(?:year|month|day)|from\s+when|this\s+year|last\s+year)\b"
-    r"|\bwhen(?:'s|\s+is|\s+was|\s+were|\s+did)?\b.*\b(?:from|written|out|up|publish\w*|posted|released)\b"
+    r"|(?:what|which)\s+(?:year|month|day)|from\s+when|this\s+year|last\s+year|how\s+current|outdated)\b"
+    r"|\bwhen(?:'s|\s+is|\s+was|\s+were|\s+did)?\b.*\b(?:from|written|write|wrote|out|up|publish\w*|posted"
+    r"|released)\b"
     # A bare "when was this?" or "when did that happen?" in a reply: the article's date is what it can tell.
     r"|^when(?:'s|\s+is|\s+was|\s+were)\s+(?:this|that|it)$|^when\s+did\s+(?:this|that|it)\s+(?:happen|occur)$")
 _LINK = re.compile(
@@ -130,7 +131,7 @@ _FRAME = ENGLISH | frozenset(
     op-ed op-eds oped essay essays column columns write-up writeup write-ups coverage reporting author authors
     writer writers byline bylines journalist journalists reporter reporters columnist correspondent credited
     credit wrote write writes written writing penned authored contributed contribute behind responsible date dated dates timestamp
-    published publish publication pub posted released release come came run ran dropped go went put old new
+    published publish publication pub posted released release come came run ran dropped go went put old new current outdated
     recent ago year month day week link links url urls source sources outlet site website magazine newspaper
     paper citation cite mention mentions mentioned mentioning cover covers covered covering discuss discusses
     discussing reference references referencing talk talks talking deal deals dealing reported anywhere

@@ -34,6 +34,8 @@ def test_greetings_thanks_and_help_are_small_talk(message, fact):
         ("Who is the author of the piece about cyber security?", "article", "authors", "cyber security"),
         ("Hello there! Who wrote the Sudan article?", "article", "authors", "Sudan"),
         ("When was the story about Huawei published?", "article", "date", "Huawei"),
+        ("when did they write the Sudan piece?", "article", "date", "Sudan"),
+        ("how current is the cyber security article?", "article", "date", "cyber security"),
         ("What is the cyber security article about?", "article", "about", "cyber security"),
         ("what is the sudan article talking about", "article", "about", "sudan"),
         ("brief me on the Sudan article", "article", "about", "Sudan"),
@@ -73,7 +75,7 @@ def test_questions_about_the_articles_are_told_apart(message, kind, fact, subjec
      "What's on offer at the market?", "what is the dam built on", "what did the treaty cover", "are you sure?",
      "what are the rules of cricket", "give me an example of a treaty", "what do I do if the deal fails",
      "The issues of what era did Tesla's article talk about?", "what makes sense here",
-     "I see Huawei mentioned, who is Inspur?"],
+     "I see Huawei mentioned, who is Inspur?", "when did the army get the report?"],
 )
 def test_a_question_that_names_no_article_is_for_the_passages(question):
     assert understand(question).kind == "passage"
