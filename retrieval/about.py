@@ -86,11 +86,23 @@ def _named_article(library: Collection, subject: str, follow_up: FollowUp | None
         if len(library.articles) == 1:
             return next(iter(library.articles.values())), None
         return None, None
+    # "when did Nesrine Malik write the Sudan piece?": an author named with the subject narrows it to their articles.
+    written = library.written_by(subject)
+    among = {article.id for article in written}
+    if written:
+        author_words = {w for article in written for author in article.authors for w in library.words(author)}
+        rest = " ".join(w for w in library.words(subject) if w not in author_words)
+        if not rest:
+            return (written[0], None) if len(written) == 1 else (None, None)
+        subject = rest
     found = library.passage_answer(subject, subject, 10)
+    hits = [h for h in found.hits if not among or h.article.id in among]
     # A title holding every word of the subject names the article better than a passage mentioning it.
     words = set(library.words(subject))
-    titled = next((h for h in found.hits if words <= set(library.words(h.article.title))), None)
-    best = titled or next((h for h in found.hits if library.names(subject, h)), None)
+    titled = next((h for h in hits if words <= set(library.words(h.article.title))), None)
+    best = titled or next((h for h in hits if library.names(subject, h)), None)
+    if best is None and len(written) == 1:
+        return written[0], None
     return (best.article, best) if best is not None else (None, None)
 
 

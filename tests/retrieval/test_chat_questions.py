@@ -108,7 +108,10 @@ def test_when_an_article_gives_no_date_the_answer_says_which_article_it_asked_ab
     [("Kommersant article - who wrote it?", "authors", RUSSIA), ("who's behind the Hamdok op-ed?", "authors", SUDAN),
      ("whose byline is on that Huawei story", "authors", RUSSIA), ("tl;dr of the Hamdok piece pls", "about", SUDAN),
      ("gist of the Kommersant thing?", "about", RUSSIA), ("link to the Sudan piece?", "link", SUDAN),
-     ("where can I read the whole cyber security article", "link", RUSSIA)],
+     ("where can I read the whole cyber security article", "link", RUSSIA),
+     # An author named beside the subject narrows it to their articles, not to a passage holding the name.
+     ("when did Nesrine Malik write the Sudan piece?", "date", SUDAN),
+     ("what is Chernenko's cyber security piece about?", "about", RUSSIA)],
 )
 def test_a_fact_about_an_article_asked_in_other_words(seed_library, question, fact, title):
     # The cue words and an article word decide, whatever the phrasing; a rare word of the subject names the
