@@ -27,7 +27,7 @@ from .rerank import rerank
 from .stored_views import authors_of_each
 from .settings import RetrievalSettings
 from .sentence_index import SentenceIndex
-from .spelling import spelled
+from .spelling import english, spelled
 from .store import IndexCache, StoredLibrary, index_settings
 from .understand import FollowUp, understand
 
@@ -136,6 +136,7 @@ class Library:
         per core, a small one in this process (`parallel_load`); `workers` sets how many (1: none).
         """
         started = time.perf_counter()
+        english()  # typos are read against it: loaded with the library, not on a question
         path = Path(path)
         added = Path(added) if added is not None else None
         settings = settings or RetrievalSettings()

@@ -36,8 +36,9 @@ COMMON_WORD = 1e-6
 
 
 @cache
-def _english() -> SpellChecker:
-    # Loaded once, on the first word the collection lacks (about 0.1 s).
+def english() -> SpellChecker:
+    """The English word list, loaded once per process (about 0.1 s): `Library.load` loads it, off the bot's event
+    loop, rather than the first question holding a word the collection lacks."""
     return SpellChecker(distance=1)
 
 
@@ -54,7 +55,7 @@ def spelled(text: str, analyzer: Analyzer, index: BM25Index) -> str:
         if len(terms) != 1 or terms[0] in vocabulary:
             return word
         lower = word.lower()
-        if _english().word_usage_frequency(lower) >= COMMON_WORD:
+        if english().word_usage_frequency(lower) >= COMMON_WORD:
             return word
         # Typists rarely get a word's first letter wrong, and a neighbour that starts differently is more
         # often another word ("bread" is not a typo of "read") than the word meant.

@@ -1,11 +1,13 @@
 """Typos in a question are read through, against the words the collection holds."""
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi
 
-from retrieval import Article, Library, Paragraph
+from retrieval import Article, Library, Paragraph, spelling
 from retrieval.spelling import spelled
 
 
@@ -67,3 +69,10 @@ def test_a_corrected_question_keeps_exact_rank_bm25_scores(seed_library):
 def test_words_the_collection_holds_are_never_changed(seed_library, words):
     text = " ".join(words)
     assert spelled(text, seed_library.analyzer, seed_library.index) == text
+
+
+def test_the_english_word_list_is_loaded_with_the_library_not_on_a_question():
+    # Small libraries answer on the bot's event loop: the list's first load (about 0.1 s) must not stall it.
+    spelling.english.cache_clear()
+    Library.load(Path(__file__).resolve().parents[2] / "seeds")
+    assert spelling.english.cache_info().currsize == 1
