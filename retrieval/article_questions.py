@@ -96,7 +96,7 @@ _AFTER_NAME = re.compile(
     r"|'s\s+|is\s+)?(?:(?:got\s+)?(?:any\s+)?(?:other|more)\s+|any\s+)?"
     r"(?:written|wrote|write|writes|publish|publishes|published|reported|covered|authored|contributed|an?\s+author|articles|pieces"
     r"|stories|posts|byline)\b)")
-_BEFORE_NAME = re.compile(r"\b(?:by|from)\s+$")
+_BEFORE_NAME = re.compile(r"\b(?:by|from|(?:want|like|love)\s+to\s+read(?:\s+more)?)\s+$")
 _CATALOGUE = re.compile(
     r"\b(?:articles?|stories|pieces|posts|titles|publications|topics|subjects|sources|content|collection|library"
     r"|archive"

@@ -58,7 +58,7 @@ _ABOUT_THE_BOT_WORDS = frozenset(
 _WORD = re.compile(r"o/|[a-z0-9']+")
 # Greetings of more than one word, read as one greeting word.
 _GREETING_PHRASES = re.compile(
-    r"\b(?:what'?s\s+(?:up|good)|how\s+(?:are|r)\s+(?:you|u|ya|things)(?:\s+(?:doing|today))?"
+    r"\b(?:what'?s\s+(?:up|good)|how\s+(?:are|r)\s+(?:you|u|ya|things)(?!\s+(?:supposed|meant|able|used))(?:\s+(?:doing|today))?"
     r"|how'?s\s+it\s+going|how\s+is\s+it\s+going|nice\s+to\s+meet\s+(?:you|u)|is\s+(?:this|it)\s+(?:thing\s+)?on"
     r"|good\s+(?:day|morning|afternoon|evening|night)|long\s+time\s+no\s+see)\b")
 # Praise of more than one word, read as thanks: "good bot", "well done", "exactly what I needed".

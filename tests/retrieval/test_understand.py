@@ -21,7 +21,7 @@ REPLY = FollowUp("some-article", 2)
      ("hello bot, what can you do?", "help"), ("where do I start", "help"), ("any examples?", "help"),
      ("what am I supposed to ask", "help"), ("what does this bot do exactly?", "help"),
      ("got it thanks", "thanks"), ("makes sense", "thanks"), ("you're a lifesaver", "thanks"), ("merci", "thanks"),
-     ("hey, anyone around?", "greeting"), ("g'day", "greeting"), ("long time no see", "greeting")],
+     ("how are you supposed to be used", "help"), ("hey, anyone around?", "greeting"), ("g'day", "greeting"), ("long time no see", "greeting")],
 )
 def test_greetings_thanks_and_help_are_small_talk(message, fact):
     asked = understand(message)
@@ -47,6 +47,7 @@ def test_greetings_thanks_and_help_are_small_talk(message, fact):
         ("articles by Nesrine Malik", "articles", "by_author", "Nesrine Malik"),
         ("what did Chernenko publish?", "articles", "by_author", "Chernenko"),
         ("what articles has Safronov contributed to", "articles", "by_author", "Safronov"),
+        ("I want to read Nesrine Malik", "articles", "by_author", "Nesrine Malik"),
         ("Which articles mention Huawei?", "articles", "mentions", "Huawei"),
         ("any articles about Sudan?", "articles", "mentions", "Sudan"),
         ("What articles do you have?", "articles", "catalogue", ""),
