@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .analyzer import plain
+
 # "what does AFC stand for", "what is the AFC short for", "what is NATO an acronym for", "what did the acronym AAP
 # stand for"; matched against the question lower-cased, its acronym then found as typed.
 _ASKS = re.compile(
@@ -28,8 +30,7 @@ LETTERS = range(2, 9)
 def asked_acronym(question: str) -> str:
     """The acronym `question` (its chat stripped) asks the meaning of, without dots ("AFC", "US"); "" when it
     asks none. Two to eight letters."""
-    plain = " ".join(question.replace("\u2019", "'").lower().split()).strip(" ?!.,;:\"'")
-    found = _ASKS.match(plain)
+    found = _ASKS.match(plain(question))
     if found is None:
         return ""
     acronym = next(name for name in found.groups() if name).replace(".", "").replace("-", "")

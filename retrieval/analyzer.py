@@ -73,6 +73,12 @@ def normalize(text: str) -> str:
     return _THOUSANDS.sub("", text) if _THOUSANDS_COMMA.search(text) else text
 
 
+def plain(text: str) -> str:
+    """`text` normalized, one space between words, without the punctuation around it: what the frames of a
+    question ("what does X stand for", "who wrote the X piece") are matched against."""
+    return " ".join(normalize(text).split()).strip(" ?!.,;:\"'")
+
+
 def _words(token: str) -> list[str]:
     """Split one raw token into the words it indexes as."""
     if token.endswith("'s"):

@@ -68,12 +68,14 @@ _LINK = re.compile(
     rf"|\bwhere\b.*\b{_ARTICLE_NOUN}\b|\b{_ARTICLE_NOUN}\b.*\bwhere$"
     r"|\bwhere'?d\s+(?:you|u)\s+get|^where'?s\s+(?:the|this|that|it)\b")
 _ABOUT = re.compile(
-    r"\b(?:summary|summari[sz]e|summed|sum\s+(?:(?:it|this|that)\s+)?up|recap|gist|tl;?\s?dr|too\s+long|overview|takeaways?|thesis|angle"
+    r"\b(?:summary|summari[sz]e|summed|sum\s+(?:(?:it|this|that)\s+)?up|recap|gist|tl;?\s?dr|too\s+long|overview"
+    r"|takeaways?|thesis|angle"
     r"|main\s+(?:point|argument|idea|message)|point|argue|argues|argument|nutshell|describe|explain|break\s+down"
     r"|short\s+version|trying\s+to\s+say|saying|discussed|main\s+idea|brief\s+me|in\s+(?:short|brief))\b"
     r"|\babout(?:\s+(?:actually|mostly|really|exactly|in\s+a\s+nutshell|briefly))?$|^what\s+does\s+.+\bsay$"
     # "what does the article about Sudan cover?", "what's in the Sudan piece?", "(tell me) about the Sudan article"
-    r"|^what\s+(?:does|do|did)\s+.+\b(?:cover|discuss|deal\s+with|talk\s+about)$|^what(?:'s|\s+is)\s+in\s+(?:the|this|that)\b"
+    r"|^what\s+(?:does|do|did)\s+.+\b(?:cover|discuss|deal\s+with|talk\s+about)$"
+    r"|^what(?:'s|\s+is)\s+in\s+(?:the|this|that)\b"
     r"|^about\s+(?:the|this|that)\s+(?:[\w'-]+\s+){0,4}?(?:article|piece|story|post|report|op-?ed|essay|write-?up)$")
 _MENTIONS = re.compile(
     r"\b(?:mention|mentions|mentioned|mentioning|cover|covers|covered|covering|coverage|discuss|discusses"
@@ -94,7 +96,8 @@ _SOMETHING_ON = re.compile(
 _AFTER_NAME = re.compile(
     r"^(?:'s\s+(?:\w+\s+)?(?:articles|pieces|stories|posts|work|byline|piece|stuff|writing)|\s+(?:has\s+|have\s+|had\s+"
     r"|'s\s+|is\s+)?(?:(?:got\s+)?(?:any\s+)?(?:other|more)\s+|any\s+)?"
-    r"(?:written|wrote|write|writes|publish|publishes|published|reported|covered|authored|contributed|an?\s+author|articles|pieces"
+    r"(?:written|wrote|write|writes|publish|publishes|published|reported|covered|authored|contributed|an?\s+author"
+    r"|articles|pieces"
     r"|stories|posts|byline)\b)")
 _BEFORE_NAME = re.compile(r"\b(?:by|from|(?:want|like|love)\s+to\s+read(?:\s+more)?)\s+$")
 _CATALOGUE = re.compile(
@@ -130,8 +133,9 @@ _FRAME = ENGLISH | frozenset(
     say says said discussed trying message article articles piece pieces story stories post posts report reports
     op-ed op-eds oped essay essays column columns write-up writeup write-ups coverage reporting author authors
     writer writers byline bylines journalist journalists reporter reporters columnist correspondent credited
-    credit wrote write writes written writing penned authored contributed contribute behind responsible date dated dates timestamp
-    published publish publication pub posted released release come came run ran dropped go went put old new current outdated
+    credit wrote write writes written writing penned authored contributed contribute behind responsible date dated
+    dates timestamp published publish publication pub posted released release come came run ran dropped go went put
+    old new current outdated
     recent ago year month day week link links url urls source sources outlet site website magazine newspaper
     paper citation cite mention mentions mentioned mentioning cover covers covered covering discuss discusses
     discussing reference references referencing talk talks talking deal deals dealing reported anywhere

@@ -380,7 +380,8 @@ def sentences_of_the_asker(text: str) -> list[tuple[int, int]]:
     if asked is None:
         return []
     return [found.span() for found in _SENTENCE.finditer(text)
-            if found.span() != asked.sentence and any(w in _CONTEXT_MARKERS for w in _TOKEN.findall(normalize(found.group())))]
+            if found.span() != asked.sentence
+            and any(w in _CONTEXT_MARKERS for w in _TOKEN.findall(normalize(found.group())))]
 
 
 def _clauses_before(text: str, asked: _Asked) -> list[tuple[int, int]]:

@@ -43,8 +43,8 @@ _ABOUT_THE_BOT = re.compile(
     r"|get\s+started|get\s+(?:an?\s+)?answers?|talk|type|say|write|do)"
     r"|^where\s+(?:do|should|can)\s+i\s+(?:start|begin)|^how\s+to\s+(?:use|ask|talk|start)|^how\s+work\b")
 _BOT_ASKING = re.compile(
-    r"^(?:what|what's|whats|how|who|which|where|any|anything|are\s+there|are\s+(?:you|u)|can|could|help|explain|tell|need|i'?m\s+new"
-    r"|im\s+new)\b")
+    r"^(?:what|what's|whats|how|who|which|where|any|anything|are\s+there|are\s+(?:you|u)|can|could|help|explain|tell"
+    r"|need|i'?m\s+new|im\s+new)\b")
 # Words that may come in a question about the bot without naming a subject of the articles.
 _ABOUT_THE_BOT_WORDS = frozenset(
     "what how who which is are was do does can could should would will you u your yours yourself this bot the "
@@ -58,7 +58,8 @@ _ABOUT_THE_BOT_WORDS = frozenset(
 _WORD = re.compile(r"o/|[a-z0-9']+")
 # Greetings of more than one word, read as one greeting word.
 _GREETING_PHRASES = re.compile(
-    r"\b(?:what'?s\s+(?:up|good)|how\s+(?:are|r)\s+(?:you|u|ya|things)(?!\s+(?:supposed|meant|able|used))(?:\s+(?:doing|today))?"
+    r"\b(?:what'?s\s+(?:up|good)"
+    r"|how\s+(?:are|r)\s+(?:you|u|ya|things)(?!\s+(?:supposed|meant|able|used))(?:\s+(?:doing|today))?"
     r"|how'?s\s+it\s+going|how\s+is\s+it\s+going|nice\s+to\s+meet\s+(?:you|u)|is\s+(?:this|it)\s+(?:thing\s+)?on"
     r"|good\s+(?:day|morning|afternoon|evening|night)|long\s+time\s+no\s+see)\b")
 # Praise of more than one word, read as thanks: "good bot", "well done", "exactly what I needed".

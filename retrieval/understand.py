@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from .analyzer import normalize
+from .analyzer import plain as _plain
 from . import article_questions
 from .acronyms import without_calling_it_an_acronym
 from .filler import strip_chat, without_speaker
@@ -89,11 +89,6 @@ _LEANS = re.compile(
     r"^(?:and|but|so|also|then|what\s+about|how\s+about|why|how\s+come)\b"
     r"|\b(?:it|its|they|them|their|theirs|he|him|his|she|her|hers|this|that|these|those|there|then"
     r"|the\s+same|the\s+other|before\s+that|after\s+that)\b")
-
-
-def _plain(text: str) -> str:
-    """Lower case, one space between words, no end punctuation: what the frames are matched against."""
-    return " ".join(normalize(text).replace("\u2019", "'").split()).strip(" ?!.,;:\"'")
 
 
 def understand(message: str, follow_up: FollowUp | None = None) -> Understood:

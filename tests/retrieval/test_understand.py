@@ -21,7 +21,8 @@ REPLY = FollowUp("some-article", 2)
      ("hello bot, what can you do?", "help"), ("where do I start", "help"), ("any examples?", "help"),
      ("what am I supposed to ask", "help"), ("what does this bot do exactly?", "help"),
      ("got it thanks", "thanks"), ("makes sense", "thanks"), ("you're a lifesaver", "thanks"), ("merci", "thanks"),
-     ("how are you supposed to be used", "help"), ("hey, anyone around?", "greeting"), ("g'day", "greeting"), ("long time no see", "greeting")],
+     ("how are you supposed to be used", "help"), ("hey, anyone around?", "greeting"), ("g'day", "greeting"),
+     ("long time no see", "greeting")],
 )
 def test_greetings_thanks_and_help_are_small_talk(message, fact):
     asked = understand(message)
@@ -55,7 +56,8 @@ def test_greetings_thanks_and_help_are_small_talk(message, fact):
         ("what is in here?", "articles", "catalogue", ""), ("browse articles", "articles", "catalogue", ""),
         ("what kind of stuff do you have", "articles", "catalogue", ""),
         ("how many articles mention Huawei?", "articles", "mentions", "Huawei"),
-        ("what can I ask about?", "articles", "catalogue", ""), ("what are you trained on", "articles", "catalogue", ""),
+        ("what can I ask about?", "articles", "catalogue", ""),
+        ("what are you trained on", "articles", "catalogue", ""),
         ("whats on offer", "articles", "catalogue", ""), ("what do you cover?", "articles", "catalogue", ""),
         ("what do you have on Sudan?", "articles", "mentions", "Sudan"),
     ],
